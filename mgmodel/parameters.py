@@ -1,0 +1,176 @@
+"""The parameters of one neuromuscular endplate: a frozen dataclass with units, ranges and sources.
+
+Every field carries metadata: its unit, its valid range and the source of its default value
+(keys into ``REFERENCES.md`` at the top of the repository). ``Endplate()`` is a healthy adult
+human endplate at 37 °C; ``RODENT`` is a rat/mouse limb-muscle endplate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from ._checks import check_number
+
+__all__ = ["Endplate", "HUMAN", "RODENT", "AVOGADRO"]
+
+AVOGADRO = 6.02214076e23  # molecules per mol
+
+
+def _p(default, unit, lo, hi, source, *, lo_open=False, hi_open=False, doc=""):
+    return field(
+        default=default,
+        metadata=dict(unit=unit, lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open, source=source, doc=doc),
+    )
+
+
+@dataclass(frozen=True)
+class Endplate:
+    """All parameters of one endplate and its muscle fibre (defaults: healthy adult human, 37 °C).
+
+    Disease and drug state
+    ----------------------
+    achr_fraction : functional AChR relative to a healthy endplate, 0 < x <= 1.5 (1 = healthy).
+    ach_site_block : fraction of the remaining AChR whose ACh sites are occupied by a blocking
+        antibody or a competitive antagonist (curare) for the millisecond of an EPP, 0 <= x < 1.
+    quantal_content : mean number of quanta released by one nerve impulse (human 20-50).
+    ache_activity : acetylcholinesterase activity, 1 = normal, 0 = fully inhibited.
+    na_channel_fraction : fraction of the junctional folds' membrane, and of the voltage-gated
+        Na channels in it, that is left, 0 < x <= 1. Complement lysis lowers it (Ruff & Lennon 2008).
+        It raises the firing threshold and, as folds simplify and the cleft widens, speeds the
+        escape of ACh from the cleft.
+
+    The remaining fields are kinetic and membrane constants; ``Endplate.table()`` lists them all
+    with units and sources. Use ``.replace(**changes)`` to make a variant.
+    """
+
+    # --- disease and drug state -------------------------------------------------------------
+    achr_fraction: float = _p(1.0, "", 0.0, 1.5, "definition", lo_open=True,
+                              doc="functional AChR relative to a healthy endplate")
+    ach_site_block: float = _p(0.0, "", 0.0, 1.0, "definition", hi_open=True,
+                               doc="fraction of AChR with the ACh site blocked (antibody or curare)")
+    quantal_content: float = _p(45.0, "quanta", 0.0, 400.0, "Slater2017", lo_open=True,
+                                doc="mean quanta per impulse (human 20-50)")
+    ache_activity: float = _p(1.0, "", 0.0, 1.0, "definition",
+                              doc="AChE activity, 1 normal, 0 fully inhibited")
+    na_channel_fraction: float = _p(1.0, "", 0.0, 1.0, "RuffLennon2008", lo_open=True,
+                                    doc="fraction of fold membrane and its Na channels left")
+
+    # --- one quantum and the patch of cleft it acts on -----------------------------------------
+    ach_per_quantum: float = _p(7000.0, "molecules", 1000.0, 20000.0, "KufflerYoshikami1975",
+                                doc="ACh molecules in one quantum (6,000-10,000)")
+    patch_area_um2: float = _p(1.0, "µm²", 0.1, 10.0, "Stiles1996",
+                               doc="area of the cleft one quantum acts on (saturating disc)")
+    cleft_width_nm: float = _p(50.0, "nm", 20.0, 200.0, "textbook",
+                               doc="primary cleft width (50-70 nm)")
+    achr_per_patch: float = _p(2600.0, "receptors", 100.0, 20000.0, "Salpeter1987",
+                               doc="AChR in the patch at achr_fraction=1 (fewer in human than rat)")
+    ache_per_patch: float = _p(430.0, "enzymes", 0.0, 5000.0, "Anglister1998",
+                               doc="AChE catalytic sites in the patch (AChR:AChE about 6:1)")
+
+    # --- receptor binding and gating (Colquhoun & Sakmann 1985; Akk & Auerbach 1999) ---------
+    k_on_per_uM_ms: float = _p(0.20, "µM⁻¹ ms⁻¹", 0.01, 2.0, "ColquhounSakmann1985",
+                               doc="ACh association rate per site (2e8 M⁻¹ s⁻¹)")
+    kd_site_uM: float = _p(80.0, "µM", 10.0, 500.0, "ColquhounSakmann1985",
+                           doc="per-site ACh dissociation constant (30-160 µM)")
+    beta_per_ms: float = _p(30.0, "ms⁻¹", 1.0, 200.0, "AkkAuerbach1999",
+                            doc="opening rate of the doubly liganded receptor (3e4 s⁻¹)")
+    alpha_per_ms: float = _p(2.0, "ms⁻¹", 0.1, 20.0, "ColquhounSakmann1985",
+                             doc="closing rate of the open channel (2e3 s⁻¹)")
+    conductance_pS: float = _p(50.0, "pS", 10.0, 100.0, "ColquhounSakmann1985",
+                               doc="single-channel conductance (40-60 pS)")
+    e_rev_mV: float = _p(0.0, "mV", -30.0, 30.0, "ColquhounSakmann1985",
+                         doc="reversal potential of the AChR channel")
+
+    # --- removal of ACh -------------------------------------------------------------------
+    ache_kcat_per_ms: float = _p(16.0, "ms⁻¹", 1.0, 50.0, "Rosenberry1975",
+                                 doc="AChE turnover number (1.6e4 s⁻¹)")
+    ache_km_uM: float = _p(90.0, "µM", 10.0, 1000.0, "Rosenberry1975",
+                           doc="AChE Michaelis constant")
+    escape_per_ms: float = _p(3.0, "ms⁻¹", 0.0, 50.0, "Wathey1979",
+                              doc="rate of ACh diffusion out of the patch, healthy folds")
+    escape_gain_fold_loss: float = _p(2.0, "", 0.0, 20.0, "Engel1977",
+                                      doc="extra escape per unit of fold loss (cleft widens)")
+
+    # --- muscle fibre membrane --------------------------------------------------------------
+    v_rest_mV: float = _p(-80.0, "mV", -100.0, -60.0, "RuffLennon2008",
+                          doc="resting membrane potential")
+    capacitance_nF: float = _p(6.4, "nF", 0.5, 100.0, "fit:MEPP",
+                               doc="effective capacitance charged by the endplate current")
+    tau_membrane_ms: float = _p(5.0, "ms", 0.5, 50.0, "fit:EPPtime",
+                                doc="effective membrane time constant at the endplate")
+    threshold_gap_mV: float = _p(15.0, "mV", 2.0, 50.0, "RuffLennon2008",
+                                 doc="V_threshold - V_rest with all Na channels (threshold -65 mV)")
+    na_slope_mV: float = _p(4.0, "mV", 1.0, 15.0, "Hille2001",
+                            doc="e-fold voltage of Na conductance activation near threshold")
+    e_na_mV: float = _p(50.0, "mV", 20.0, 80.0, "Hille2001", doc="Na reversal potential")
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            m = f.metadata
+            check_number(f.name, getattr(self, f.name), m["lo"], m["hi"],
+                         lo_open=m["lo_open"], hi_open=m["hi_open"], unit=m["unit"])
+            object.__setattr__(self, f.name, float(getattr(self, f.name)))
+
+    def replace(self, **changes) -> "Endplate":
+        """Return a copy with some fields changed (each is checked again)."""
+        names = {f.name for f in dataclasses.fields(self)}
+        for key in changes:
+            if key not in names:
+                raise ValueError(f"Endplate has no parameter {key!r}; valid names: {sorted(names)}")
+        return dataclasses.replace(self, **changes)
+
+    # --- derived quantities -------------------------------------------------------------------
+    @property
+    def patch_volume_L(self) -> float:
+        """Volume of the cleft patch one quantum acts on, in litres."""
+        return self.patch_area_um2 * self.cleft_width_nm * 1e-3 * 1e-15
+
+    @property
+    def molecules_per_uM(self) -> float:
+        """Molecules in the patch per µM of concentration."""
+        return 1e-6 * self.patch_volume_L * AVOGADRO
+
+    @property
+    def functional_achr_fraction(self) -> float:
+        """AChR available to ACh during an EPP: ``achr_fraction * (1 - ach_site_block)``."""
+        return self.achr_fraction * (1.0 - self.ach_site_block)
+
+    @property
+    def escape_rate_per_ms(self) -> float:
+        """Escape rate of free ACh from the patch; rises as folds are lost (Engel 1977)."""
+        return self.escape_per_ms * (1.0 + self.escape_gain_fold_loss * (1.0 - self.na_channel_fraction))
+
+    def table(self) -> str:
+        """A plain-text table of all parameters with value, unit, valid range and source."""
+        rows = [("parameter", "value", "unit", "range", "source")]
+        for f in dataclasses.fields(self):
+            m = f.metadata
+            lo = "(" if m["lo_open"] else "["
+            hi = ")" if m["hi_open"] else "]"
+            rows.append((f.name, f"{getattr(self, f.name):g}", m["unit"],
+                         f"{lo}{m['lo']:g}, {m['hi']:g}{hi}", m["source"]))
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows)
+
+    def _repr_html_(self) -> str:  # a readable table in notebooks
+        rows = "".join(
+            f"<tr><td>{f.name}</td><td>{getattr(self, f.name):g}</td><td>{f.metadata['unit']}</td>"
+            f"<td>{f.metadata['doc']}</td><td>{f.metadata['source']}</td></tr>"
+            for f in dataclasses.fields(self)
+        )
+        return ("<table><tr><th>parameter</th><th>value</th><th>unit</th><th>meaning</th>"
+                f"<th>source</th></tr>{rows}</table>")
+
+
+#: A healthy adult human endplate at 37 °C (quantal content 40, threshold 15 mV above rest).
+HUMAN = Endplate()
+
+#: A healthy rat/mouse limb endplate: more quanta (50-100), more AChR per patch, bigger fibres
+#: (Wood & Slater 1997; Salpeter 1987; Slater 2017).
+RODENT = Endplate(
+    quantal_content=90.0,
+    achr_per_patch=3200.0,
+    ache_per_patch=530.0,
+    capacitance_nF=6.8,
+)

@@ -1,0 +1,58 @@
+"""The vectorized EPP table against the ODE (<= 1 % error)."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from mgmodel import HUMAN, RODENT, epp_fast, simulate_epp
+from mgmodel.fastpath import epp_table
+
+
+@pytest.mark.parametrize("base", [HUMAN, RODENT], ids=["human", "rodent"])
+def test_fast_path_within_one_percent_of_ode(base):
+    rng = np.random.default_rng(12345)
+    worst = 0.0
+    for _ in range(60):
+        achr = float(np.exp(rng.uniform(np.log(1e-3), np.log(1.5))))
+        ep = base.replace(achr_fraction=achr, ache_activity=float(rng.uniform(0, 1)),
+                          na_channel_fraction=float(rng.uniform(0.02, 1)),
+                          ach_site_block=float(rng.uniform(0, 0.5)))
+        m = float(rng.uniform(0, 200))
+        ref = simulate_epp(ep, m).peak_epp_mV
+        fast = float(epp_fast(ep, quanta=m))
+        if ref > 1e-6:
+            worst = max(worst, abs(fast - ref) / ref)
+        else:
+            assert fast == pytest.approx(0.0, abs=1e-6)
+    assert worst <= 0.01
+
+
+def test_latency_profile_matches_ode():
+    table = epp_table(HUMAN)
+    r = simulate_epp(HUMAN)
+    rise = slice(0, int(np.argmax(r.v_mV)) + 1)
+    for level in (2.0, 10.0, 15.0, 25.0):
+        t_ode = np.interp(level, r.v_mV[rise] - HUMAN.v_rest_mV, r.t_ms[rise])
+        assert table.time_to_mV(level, 1.0, HUMAN.quantal_content) == pytest.approx(t_ode, abs=0.02)
+    assert np.isinf(table.time_to_mV(100.0, 1.0, HUMAN.quantal_content))
+
+
+def test_fast_path_vectorizes_and_broadcasts():
+    m = np.arange(0, 100, 10.0)
+    out = epp_fast(HUMAN, quanta=m, achr_fraction=[[1.0], [0.3]])
+    assert out.shape == (2, 10)
+    assert np.all(np.diff(out, axis=1) > 0)
+    assert np.all(out[1] < out[0] + 1e-12)
+
+
+def test_fast_path_rejects_bad_input():
+    with pytest.raises(ValueError, match="quanta"):
+        epp_fast(HUMAN, quanta=[1.0, -1.0])
+    with pytest.raises(ValueError, match="achr_fraction"):
+        epp_fast(HUMAN, achr_fraction=np.nan)
+
+
+@settings(max_examples=30, deadline=None)
+@given(achr=st.floats(1e-4, 1.5), m=st.floats(0, 1000), ache=st.floats(0, 1), na=st.floats(1e-4, 1))
+def test_fast_path_finite(achr, m, ache, na):
+    v = epp_fast(HUMAN, achr_fraction=achr, quanta=m, ache_activity=ache, na_channel_fraction=na)
+    assert np.isfinite(v) and 0.0 <= v < 80.0

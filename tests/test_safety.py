@@ -1,0 +1,77 @@
+"""Threshold and safety factor: calibration.md section 3."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from scipy.optimize import brentq
+
+from mgmodel import HUMAN, RODENT, martin_correction, safety_factor, threshold_gap_mV, threshold_mV
+
+
+def test_healthy_human_safety_factor():
+    assert 2.0 <= safety_factor(HUMAN) <= 5.0          # Wood & Slater 2001 (soft); Slater 2017
+
+
+def test_healthy_rodent_safety_factor():
+    assert 3.0 <= safety_factor(RODENT) <= 5.0         # Wood & Slater 1997 (soft)
+
+
+def test_corrected_safety_factor_is_larger():
+    raw, corr = safety_factor(HUMAN), safety_factor(HUMAN, corrected=True)
+    assert corr > raw
+    assert martin_correction(0.0) == 0.0
+
+
+def _pharmacological_sf(base):
+    """Paton & Waud's measure: 1 / (fraction of receptors left when transmission just fails)."""
+    block = brentq(lambda b: safety_factor(base.replace(ach_site_block=b)) - 1.0, 0.0, 0.999)
+    return 1.0 / (1.0 - block)
+
+
+def test_pharmacological_safety_factor_rodent_in_cat_range():
+    # cat: 4.1-12 (Paton & Waud 1967); the high-quantal-content RODENT preset is the closer
+    # analogue; the human endplate, with its lower margin, needs less block.
+    assert 4.1 <= _pharmacological_sf(RODENT) <= 12.0
+    assert _pharmacological_sf(HUMAN) < _pharmacological_sf(RODENT)
+
+
+def test_mg_lowers_sf_through_epp_and_through_threshold():
+    """Ruff & Lennon 2008: AChR loss shrinks the EPP, Na-channel loss raises the threshold."""
+    healthy = safety_factor(HUMAN)
+    receptor_loss = safety_factor(HUMAN.replace(achr_fraction=0.5))
+    fold_loss = HUMAN.replace(na_channel_fraction=0.5)
+    assert receptor_loss < healthy
+    assert threshold_mV(fold_loss) > threshold_mV(HUMAN) + 2.0
+    assert safety_factor(fold_loss) < healthy
+    both = safety_factor(HUMAN.replace(achr_fraction=0.5, na_channel_fraction=0.5))
+    assert both < min(receptor_loss, safety_factor(fold_loss))
+
+
+def test_threshold_rises_monotonically_as_na_channels_are_lost():
+    f = np.linspace(1.0, 0.01, 50)
+    gaps = threshold_gap_mV(f)
+    assert gaps[0] == pytest.approx(HUMAN.threshold_gap_mV)
+    assert np.all(np.diff(gaps) > 0)
+    assert np.isinf(threshold_gap_mV(1e-12))
+    assert safety_factor(HUMAN.replace(na_channel_fraction=1e-12)) == 0.0
+
+
+def test_curare_fails_transmission():
+    assert safety_factor(HUMAN.replace(ach_site_block=0.9)) < 1.0
+
+
+@settings(max_examples=20, deadline=None)
+@given(achr=st.floats(1e-3, 1.5), na=st.floats(1e-3, 1.0), quanta=st.floats(0, 200))
+def test_safety_factor_finite_and_non_negative(achr, na, quanta):
+    sf = safety_factor(HUMAN.replace(achr_fraction=achr, na_channel_fraction=na), quanta)
+    assert np.isfinite(sf) and sf >= 0.0
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="na_channel_fraction"):
+        threshold_gap_mV(0.0)
+    with pytest.raises(ValueError, match="corrected"):
+        safety_factor(HUMAN, corrected="yes")
+    with pytest.raises(ValueError, match="epp_mV"):
+        martin_correction(200.0)
+    with pytest.raises(ValueError, match="endplate"):
+        threshold_mV("human")
