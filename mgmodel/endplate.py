@@ -165,10 +165,10 @@ def _decay_tau(t, x):
     """Exponential decay time constant of ``x`` from 80 % to 20 % of its peak (log-linear fit)."""
     i_peak = int(np.argmax(x))
     peak = x[i_peak]
-    if peak <= 0:
+    if not peak > 1e-12:   # no measurable current
         return 0.0
     tail = x[i_peak:]
-    sel = (tail <= 0.8 * peak) & (tail >= 0.2 * peak)
+    sel = (tail <= 0.8 * peak) & (tail >= 0.2 * peak) & (tail > 0)
     # keep only the first contiguous run on the falling phase
     idx = np.flatnonzero(sel)
     if idx.size < 3:
@@ -182,7 +182,7 @@ def _decay_tau(t, x):
 def _rise_10_90(t, x):
     i_peak = int(np.argmax(x))
     peak = x[i_peak]
-    if peak <= 0:
+    if not peak > 1e-12:   # no measurable current
         return 0.0
     rise = x[: i_peak + 1]
     t10 = np.interp(0.1 * peak, rise, t[: i_peak + 1])

@@ -135,7 +135,7 @@ def test_simulate_epp_rejects_bad_input(kwargs, name):
         simulate_epp(None)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     achr=st.floats(1e-3, 1.5), block=st.floats(0, 0.99), quanta=st.floats(0, 300),
     ache=st.floats(0, 1), na=st.floats(1e-3, 1),
@@ -146,5 +146,8 @@ def test_simulate_epp_never_nan(achr, block, quanta, ache, na):
     r = simulate_epp(ep, quanta, t_max_ms=8.0)
     for arr in (r.v_mV, r.epc_nA, r.open_channels, r.ach_uM):
         assert np.all(np.isfinite(arr))
+    for x in (r.peak_epp_mV, r.time_to_peak_ms, r.epc_decay_ms, r.epc_rise_10_90_ms,
+              r.peak_open_channels):
+        assert np.isfinite(x) and x >= 0.0
     assert 0.0 <= r.peak_epp_mV < ep.e_rev_mV - ep.v_rest_mV
     assert r.epc_nA.max() <= 1e-12   # the endplate current is inward (or zero)
