@@ -22,6 +22,15 @@ from .plots import OKABE_ITO, plot_epp
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name):
+    # ``mgmodel.widgets`` needs ipywidgets; load it only when a lesson asks for it, so that
+    # ``import mgmodel`` works without the course extra.
+    if name == "widgets":
+        import importlib
+        return importlib.import_module(".widgets", __name__)
+    raise AttributeError(f"module 'mgmodel' has no attribute {name!r}")
+
 __all__ = [
     "Endplate", "HUMAN", "RODENT",
     "open_probability", "antibody_occupancy", "ec50_uM", "hill_slope",
