@@ -5,7 +5,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test bench clean
+LAB_DIR  ?= course
+LAB_ARGS ?=
+
+.PHONY: lab clinic test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +18,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e ".[course,test]"
 	touch $(STAMP)
 
+# JupyterLab on the course, opening at lesson 00 (LAB_DIR and LAB_ARGS let tests start a server
+# on a random port with a token through this same entry point)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=course
+	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) $(if $(filter course,$(LAB_DIR)),--LabApp.default_url=/lab/tree/00_welcome.ipynb) $(LAB_ARGS)
+
+# the capstone clinic as a standalone app (instructor dashboard mode) with Voila
+clinic: $(STAMP)
+	$(BIN)/voila course/09_capstone_clinic.ipynb --VoilaConfiguration.extension_denylist=nbgrader $(LAB_ARGS)
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest

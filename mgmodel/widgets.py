@@ -91,6 +91,11 @@ class Panel:
         header = W.HTML(f"<b>{html.escape(self.title)}</b>")
         self.widget = W.VBox([header, W.VBox(list(self.controls.values()) + self._extra_widgets()),
                               self.readout, self.image])
+        # CSS classes let a browser test (and a stylesheet) find the parts of a panel
+        self.widget.add_class("mgmodel-panel")
+        self.widget.add_class(f"mgmodel-{type(self).__name__.lower()}")
+        self.readout.add_class("mgmodel-readout")
+        self.image.add_class("mgmodel-figure")
         self.setup(self.figure)
         self._render()
         # lay the figure out once; the margins then stay fixed across redraws, which keeps a

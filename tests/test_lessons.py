@@ -9,6 +9,7 @@ import pytest
 from nbclient import NotebookClient
 
 COURSE = pathlib.Path(__file__).resolve().parents[1] / "course"
+TEMPLATE = COURSE.parent / "docs" / "lesson_template.ipynb"
 LESSONS = sorted(p for p in COURSE.glob("[0-9][0-9]_*.ipynb"))
 REQUIRED_IN_ORDER = ["# Lesson", "**Learning objectives.**", "**Estimated time:**",
                      "**Prerequisites:**", "## The story", "## 1.", "## Summary", "## Further reading"]
@@ -40,7 +41,7 @@ def test_there_are_ten_lessons_in_order():
     assert len(LESSONS) >= 4  # grows to 10 as the floors of the model land
 
 
-@pytest.mark.parametrize("path", LESSONS + [COURSE / "_template.ipynb"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", LESSONS + [TEMPLATE], ids=lambda p: p.name)
 def test_lesson_follows_template(path):
     cells = _cells(path)
     text = "\n".join(c.source for c in cells)
@@ -69,7 +70,7 @@ def test_lesson_follows_template(path):
     assert covered == set(range(1, n_objectives + 1)), covered
 
 
-@pytest.mark.parametrize("path", LESSONS + [COURSE / "_template.ipynb"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", LESSONS + [TEMPLATE], ids=lambda p: p.name)
 def test_lesson_committed_clean(path):
     nb = json.loads(path.read_text())
     for c in nb["cells"]:
