@@ -60,6 +60,6 @@ def plot_epp(result: EPPResult, ax=None, *, show_threshold=True, label=None):
     ax.set_xlabel("time after release (ms)")
     ax.set_ylabel("depolarization above rest (mV)")
     ax.set_title("Endplate potential after one nerve impulse")
-    ax.legend(loc="upper right", fontsize="small", frameon=False)
+    ax.legend(loc="center right", fontsize="small", frameon=False)
     ax.set_xlim(result.t_ms[0], result.t_ms[-1])
     return ax

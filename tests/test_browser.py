@@ -1,0 +1,201 @@
+"""The course as a learner meets it: JupyterLab in a real browser (Debian's chromium + playwright).
+
+The server is started through the README's own entry point (``make lab``) on 127.0.0.1 with a
+random port and token, so this also checks that ``make lab`` installs and serves the course.
+Each test opens a lesson, runs all cells, moves a control of a panel and checks that the figure
+and the numbers the learner sees changed, and fails on any widget error in the page. Screenshots
+go to ``test-artifacts/``; with ``MGMODEL_SCREENSHOTS=docs/img`` the README's pictures are
+refreshed from the same run.
+
+Skipped (with the reason) only where no chromium is installed; CI installs it (``.ci/run``).
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WIDGET_ERRORS = ("Error displaying widget", "model not found", "Failed to load model class",
+                 "Traceback (most recent call last)")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed (CI installs it)"),
+]
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A Jupyter server started with ``make <target>``; always stopped, even when a test fails."""
+
+    def __init__(self, target="lab", lab_dir=None, extra=""):
+        self.port, self.token = _free_port(), secrets.token_hex(16)
+        args = (f"--no-browser --ip=127.0.0.1 --port={self.port} --IdentityProvider.token={self.token} "
+                f"--allow-root {extra}")
+        if target == "clinic":
+            args = f"--no-browser --port={self.port} --Voila.ip=127.0.0.1 {extra}"
+        cmd = ["make", "-s", target, f"LAB_ARGS={args}"]
+        if lab_dir:
+            cmd.append(f"LAB_DIR={lab_dir}")
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = open(ARTIFACTS / f"server-{target}-{self.port}.log", "w")
+        env = dict(os.environ, MPLBACKEND="Agg")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def wait(self, path="/api/status", timeout=600):
+        """Wait until the server answers (the first ``make lab`` may install .venv first)."""
+        deadline = time.time() + timeout
+        url = f"{self.base}{path}" + (f"?token={self.token}" if path.startswith("/api") else "")
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}; see {self.log.name}")
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                return self
+            except OSError:
+                time.sleep(0.5)
+        raise TimeoutError(f"server did not answer within {timeout} s; see {self.log.name}")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)   # SIGINT is ignored by a background job
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def lab():
+    server = Server("lab")
+    try:
+        yield server.wait()
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    console_errors = []
+    pg.on("pageerror", lambda exc: console_errors.append(str(exc)))
+    pg.console_errors = console_errors
+    yield pg
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    pg.close()
+
+
+def open_and_run(page, server, notebook):
+    """Open a notebook, wait for its kernel, run all cells and wait until they finished."""
+    page.goto(f"{server.base}/lab/tree/{notebook}?token={server.token}&reset")
+    # clicking Run All before the kernel is connected failed 2 runs in 3 (notes-jupyter.md)
+    page.wait_for_selector(".jp-DebuggerBugButton[aria-disabled='false']", timeout=120_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    # wait until no cell shows the busy prompt [*] and the kernel is idle
+    page.wait_for_function(
+        """() => {
+            const busy = [...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'));
+            const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+            return !busy && document.querySelectorAll('.jp-InputPrompt').length > 0 &&
+                   (!status || status.getAttribute('data-status') !== 'busy');
+        }""", timeout=300_000)
+    page.wait_for_timeout(500)
+
+
+def assert_no_widget_errors(page):
+    text = page.inner_text("body")
+    for marker in WIDGET_ERRORS:
+        assert marker not in text, f"the page shows {marker!r}"
+    assert not page.console_errors, page.console_errors
+
+
+def move_slider_and_check(page, panel_class, slider_index=0, presses=5):
+    """Move one slider of the first panel with that class by keyboard; figure and numbers change."""
+    panel = page.locator(f".mgmodel-panel.{panel_class}").first
+    panel.scroll_into_view_if_needed()
+    readout = panel.locator(".mgmodel-readout")
+    figure = panel.locator(".mgmodel-figure img")
+    before_text, before_src = readout.inner_text(), figure.get_attribute("src")
+    assert figure.get_attribute("alt"), "the figure has no alt text"
+    handle = panel.locator(".noUi-handle").nth(slider_index)
+    handle.focus()
+    for _ in range(presses):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([el, before]) => el.innerText !== before", arg=[readout.element_handle(), before_text],
+        timeout=20_000)
+    page.wait_for_timeout(300)
+    assert figure.get_attribute("src") != before_src, "the figure did not change"
+    return before_text, readout.inner_text()
+
+
+def shot(page, name, locator=None):
+    """Save a screenshot as an artifact and, if asked, for the README."""
+    target = locator or page
+    target.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    dest = os.environ.get("MGMODEL_SCREENSHOTS")
+    if dest:
+        pathlib.Path(ROOT / dest).mkdir(parents=True, exist_ok=True)
+        shutil.copy(ARTIFACTS / f"{name}.png", ROOT / dest / f"{name}.png")
+
+
+def test_lab_opens_at_lesson_00(lab, page):
+    page.goto(f"{lab.base}/?token={lab.token}")   # the server's default URL, as make lab opens it
+    page.wait_for_selector(".jp-NotebookPanel", timeout=120_000)
+    page.wait_for_selector(".jp-RenderedMarkdown h1:has-text('Lesson 00')", timeout=60_000)
+    assert_no_widget_errors(page)
+
+
+def test_endplate_panel_in_the_browser(lab, page):
+    open_and_run(page, lab, "02_endplate_potential.ipynb")
+    assert_no_widget_errors(page)
+    before, after = move_slider_and_check(page, "mgmodel-epppanel", slider_index=0, presses=6)
+    assert "EPP" in after and before != after
+    shot(page, "lesson02_endplate", page.locator(".mgmodel-epppanel").first)
+    assert_no_widget_errors(page)
+
+
+def test_self_check_gives_feedback(lab, page):
+    open_and_run(page, lab, "01_receptor_binding.ipynb")
+    check = page.locator(".widget-radio-box").first
+    check.scroll_into_view_if_needed()
+    check.locator("input").nth(1).check()
+    page.locator("button:has-text('Check')").first.click()
+    page.wait_for_selector("text=Correct.", timeout=20_000)
+    assert_no_widget_errors(page)
