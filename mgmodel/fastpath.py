@@ -33,6 +33,7 @@ import pathlib
 import threading
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from ._checks import check_array
 from .endplate import solve_patch
@@ -89,7 +90,10 @@ class EPPTable:
         na_grid = _na_from_escape_axis(_ESC_GRID, ep.escape_gain_fold_loss)
         grid = [(f, a, n) for f in _F_GRID for a in _ACHE_GRID for n in na_grid]
         o = np.empty((len(grid), len(t)))
-        for p, (f, a, n) in enumerate(grid):
+        # a few seconds, once per machine: show a (notebook-aware) progress bar
+        progress = tqdm(grid, desc="mgmodel: building the EPP table (once)", unit="patch",
+                        mininterval=0.5, leave=False)
+        for p, (f, a, n) in enumerate(progress):
             e = dataclasses.replace(ep, achr_fraction=f, ach_site_block=0.0, ache_activity=a,
                                     na_channel_fraction=max(n, 1e-6))
             o[p] = solve_patch(e, t, rtol=1e-6)[1]
