@@ -31,7 +31,7 @@ test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest
 
 bench: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python benchmarks/run_all.py
+	for b in benchmarks/bench_*.py; do echo "== $$b"; MPLBACKEND=Agg $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -7,7 +7,13 @@ Floors of the model, each a module named for the physiology:
 - :mod:`mgmodel.endplate`   - one nerve impulse: the endplate potential as a stiff ODE;
 - :mod:`mgmodel.safety`     - threshold and safety factor;
 - :mod:`mgmodel.fastpath`   - the vectorized EPP table used by populations and widgets;
-- :mod:`mgmodel.plots`      - ``plot_*`` functions taking result objects.
+- :mod:`mgmodel.muscles`, :mod:`mgmodel.population` - muscle groups and sampled fibres;
+- :mod:`mgmodel.presynaptic` - the releasable pool across a train, stochastic release;
+- :mod:`mgmodel.electrodiagnosis` - repetitive stimulation, exercise test, single-fibre EMG, force;
+- :mod:`mgmodel.antibody`, :mod:`mgmodel.disease`, :mod:`mgmodel.therapy`,
+  :mod:`mgmodel.patients` - the slow floor: IgG and FcRn, injury of the junction, therapies,
+  virtual patients;
+- :mod:`mgmodel.plots`, :mod:`mgmodel.plots_edx` - ``plot_*`` functions taking result objects.
 
 Units: ms, mV, µM, nA, nS, nF (fast floors); days (slow floors). Educational use only - not
 medical advice.
@@ -19,6 +25,13 @@ from .endplate import EPPResult, simulate_epp
 from .safety import martin_correction, safety_factor, threshold_gap_mV, threshold_mV
 from .fastpath import epp_fast, epp_table
 from .plots import OKABE_ITO, plot_epp
+from .muscles import MUSCLES, MuscleProfile
+from .population import FiberPopulation, sample_fibers
+from .presynaptic import PRESYNAPTIC, Presynaptic, relative_release, simulate_release
+from .electrodiagnosis import (ActivationResult, ExerciseTestResult, RNSResult, SFEMGResult,
+                               classify_endplates, simulate_activation, simulate_exercise_test,
+                               simulate_rns, simulate_sfemg)
+from .plots_edx import plot_force, plot_rns, plot_sfemg
 
 __version__ = "0.1.0"
 
@@ -38,4 +51,9 @@ __all__ = [
     "safety_factor", "threshold_mV", "threshold_gap_mV", "martin_correction",
     "epp_fast", "epp_table",
     "plot_epp", "OKABE_ITO",
+    "MUSCLES", "MuscleProfile", "FiberPopulation", "sample_fibers",
+    "PRESYNAPTIC", "Presynaptic", "relative_release", "simulate_release",
+    "RNSResult", "SFEMGResult", "ExerciseTestResult", "ActivationResult",
+    "simulate_rns", "simulate_sfemg", "simulate_exercise_test", "simulate_activation",
+    "classify_endplates", "plot_rns", "plot_sfemg", "plot_force",
 ]
