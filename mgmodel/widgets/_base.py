@@ -1,0 +1,176 @@
+"""The panel machinery shared by every lesson panel.
+
+Every panel is a :class:`Panel`: labelled controls with units, one persistent figure (a PNG in an
+``<img>`` with alt text, redrawn in place), a readout of the numbers, and
+
+- ``panel.update(**values)`` — set controls from code and return the model result (for tests and
+  for learners who want the numbers);
+- a headless mode — when ``NBGRADER_EXECUTION`` or ``MGMODEL_HEADLESS`` is set, or there is no
+  Jupyter front end, displaying the panel shows the static figure and readout instead of live
+  widgets, so grading and CI never wait on a widget.
+
+Panels that run in a few milliseconds redraw on every slider move; slower ones use
+``continuous_update=False`` or a Run button.
+
+``import mgmodel`` never imports this package; ``mgmodel.widgets`` is loaded on first use.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+
+import ipywidgets as W
+import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+__all__ = ["Panel", "is_headless", "slider"]
+
+
+def is_headless() -> bool:
+    """True when panels should render a static figure instead of live widgets."""
+    if os.environ.get("NBGRADER_EXECUTION") or os.environ.get("MGMODEL_HEADLESS", "") not in ("", "0"):
+        return True
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the course extra
+        return True
+    ip = get_ipython()
+    return ip is None or not hasattr(ip, "kernel")
+
+
+def slider(description, value, lo, hi, step, unit, *, log=False, continuous=True, fmt=".2f"):
+    cls = W.FloatLogSlider if log else W.FloatSlider
+    kw = dict(base=10, min=np.log10(lo), max=np.log10(hi)) if log else dict(min=lo, max=hi)
+    return cls(value=value, step=step, description=f"{description} ({unit})" if unit else description,
+               continuous_update=continuous, readout_format=fmt, style={"description_width": "210px"},
+               layout=W.Layout(width="520px"), **kw)
+
+
+class Panel:
+    """Base class: controls -> ``compute`` -> ``draw`` + ``describe``; see the module docstring.
+
+    Subclasses define ``title``, ``alt`` (alt text of the figure), ``_controls()`` returning a dict
+    of named widgets, ``compute(**values)`` returning a model result, ``setup(fig)`` creating the
+    axes and artists once, ``refresh(result)`` moving the artists' data (creating axes, ticks and
+    labels anew on every slider move would cost most of the redraw time), and
+    ``describe(result)`` returning a short HTML readout.
+    """
+
+    title = ""
+    figsize = (7.5, 3.4)
+
+    def __init__(self, **initial):
+        self.controls = self._controls()
+        unknown = set(initial) - set(self.controls)
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no control(s) {sorted(unknown)}; "
+                             f"valid: {sorted(self.controls)}")
+        for name, value in initial.items():
+            self.controls[name].value = value
+        self.figure = Figure(figsize=self.figsize, dpi=80)
+        self._canvas = FigureCanvasAgg(self.figure)
+        self.image = W.HTML()
+        self.readout = W.HTML()
+        self.result = None
+        self._rendering = False
+        for w in self.controls.values():
+            w.observe(self._on_change, names="value")
+        header = W.HTML(f"<b>{html.escape(self.title)}</b>")
+        self.widget = W.VBox([header, W.VBox(list(self.controls.values()) + self._extra_widgets()),
+                              self.readout, self.image])
+        # CSS classes let a browser test (and a stylesheet) find the parts of a panel
+        self.widget.add_class("mgmodel-panel")
+        self.widget.add_class(f"mgmodel-{type(self).__name__.lower()}")
+        self.readout.add_class("mgmodel-readout")
+        self.image.add_class("mgmodel-figure")
+        self.setup(self.figure)
+        self._render()
+        # lay the figure out once; the margins then stay fixed across redraws, which keeps a
+        # redraw cheap (a layout engine on every redraw would double its cost)
+        self.figure.tight_layout()
+        self._render()
+
+    # -- subclass hooks -----------------------------------------------------------------------
+    def _controls(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _extra_widgets(self) -> list:
+        return []
+
+    def compute(self, **values):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def setup(self, fig):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def refresh(self, result):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self, result) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    alt = "figure"
+
+    # -- machinery -------------------------------------------------------------------------
+    def values(self) -> dict:
+        """Current control values by name."""
+        return {k: w.value for k, w in self.controls.items()}
+
+    def update(self, **values):
+        """Set controls by name, recompute and redraw once; return the model result."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no control(s) {sorted(unknown)}; "
+                             f"valid: {sorted(self.controls)}")
+        self._rendering = True
+        try:
+            for name, value in values.items():
+                w = self.controls[name]
+                if isinstance(w, (W.FloatSlider, W.FloatLogSlider, W.IntSlider)):
+                    lo, hi = (10 ** w.min, 10 ** w.max) if isinstance(w, W.FloatLogSlider) else (w.min, w.max)
+                    if not lo <= value <= hi:
+                        raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}]; got {value!r}")
+                w.value = value
+        finally:
+            self._rendering = False
+        self._render()
+        return self.result
+
+    def _on_change(self, _change):
+        if not self._rendering:
+            self._render()
+
+    def _render(self):
+        self.result = self.compute(**self.values())
+        self.refresh(self.result)
+        self.readout.value = self.describe(self.result)
+        self.image.value = (f'<img src="data:image/png;base64,{self.png_base64()}" '
+                            f'alt="{html.escape(self.alt)}" style="max-width:100%"/>')
+
+    def png(self) -> bytes:
+        """The current figure as PNG bytes (one Agg draw; ``savefig`` would draw twice)."""
+        canvas = self._canvas
+        canvas.draw()
+        image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        buf = io.BytesIO()
+        image.save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+    def png_base64(self) -> str:
+        return base64.b64encode(self.png()).decode("ascii")
+
+    def _ipython_display_(self):
+        from IPython.display import HTML, Image, display
+        if is_headless():
+            display(HTML(f"<b>{html.escape(self.title)}</b><br>{self.readout.value}"))
+            display(Image(data=self.png(), format="png"))
+        else:
+            display(self.widget)
+
+
