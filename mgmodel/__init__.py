@@ -19,7 +19,7 @@ Units: ms, mV, µM, nA, nS, nF (fast floors); days (slow floors). Educational us
 medical advice.
 """
 
-from .parameters import HUMAN, RODENT, Endplate
+from .parameters import HUMAN, RODENT, Endplate, compensated_quantal_content, mg_endplate
 from .receptor import antibody_occupancy, ec50_uM, hill_slope, open_probability
 from .endplate import EPPResult, simulate_epp
 from .safety import martin_correction, safety_factor, threshold_gap_mV, threshold_mV
@@ -45,7 +45,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'mgmodel' has no attribute {name!r}")
 
 __all__ = [
-    "Endplate", "HUMAN", "RODENT",
+    "Endplate", "HUMAN", "RODENT", "mg_endplate", "compensated_quantal_content",
     "open_probability", "antibody_occupancy", "ec50_uM", "hill_slope",
     "EPPResult", "simulate_epp",
     "safety_factor", "threshold_mV", "threshold_gap_mV", "martin_correction",

@@ -151,3 +151,18 @@ def test_simulate_epp_never_nan(achr, block, quanta, ache, na):
         assert np.isfinite(x) and x >= 0.0
     assert 0.0 <= r.peak_epp_mV < ep.e_rev_mV - ep.v_rest_mV
     assert r.epc_nA.max() <= 1e-12   # the endplate current is inward (or zero)
+
+
+def test_mg_endplate_compensates_quantal_content():
+    from mgmodel import compensated_quantal_content, mg_endplate
+    # normal or increased quantal content in MG (Cull-Candy 1980), at most ~2x (Plomp 1992)
+    ep = mg_endplate(0.3, 0.8)
+    assert ep.achr_fraction == 0.3 and ep.na_channel_fraction == 0.8
+    assert HUMAN.quantal_content < ep.quantal_content <= 2 * HUMAN.quantal_content
+    assert mg_endplate(0.3, compensation=False).quantal_content == HUMAN.quantal_content
+    assert compensated_quantal_content(1.2, 45.0) == 45.0
+    assert compensated_quantal_content(0.01, 45.0) == 90.0
+    with pytest.raises(ValueError, match="achr_fraction"):
+        mg_endplate(0.0)
+    with pytest.raises(ValueError, match="compensation"):
+        mg_endplate(0.5, compensation="yes")
