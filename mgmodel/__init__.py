@@ -13,6 +13,7 @@ Floors of the model, each a module named for the physiology:
 - :mod:`mgmodel.antibody`, :mod:`mgmodel.disease`, :mod:`mgmodel.therapy`,
   :mod:`mgmodel.patients` - the slow floor: IgG and FcRn, injury of the junction, therapies,
   virtual patients;
+- :mod:`mgmodel.clinic` - the whole course of a patient: strength per muscle group, MG-ADL, crisis;
 - :mod:`mgmodel.plots`, :mod:`mgmodel.plots_edx` - ``plot_*`` functions taking result objects.
 
 Units: ms, mV, µM, nA, nS, nF (fast floors); days (slow floors). Educational use only - not
@@ -32,6 +33,10 @@ from .electrodiagnosis import (ActivationResult, ExerciseTestResult, RNSResult, 
                                classify_endplates, simulate_activation, simulate_exercise_test,
                                simulate_rns, simulate_sfemg)
 from .plots_edx import plot_force, plot_rns, plot_sfemg
+from . import therapy, patients
+from .patients import PATIENTS, Patient
+from .disease import SlowCourse, simulate_disease
+from .clinic import CourseResult, plot_course, simulate_course
 
 __version__ = "0.1.0"
 
@@ -56,4 +61,6 @@ __all__ = [
     "RNSResult", "SFEMGResult", "ExerciseTestResult", "ActivationResult",
     "simulate_rns", "simulate_sfemg", "simulate_exercise_test", "simulate_activation",
     "classify_endplates", "plot_rns", "plot_sfemg", "plot_force",
+    "therapy", "patients", "Patient", "PATIENTS", "SlowCourse", "simulate_disease",
+    "CourseResult", "simulate_course", "plot_course",
 ]

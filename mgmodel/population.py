@@ -57,7 +57,7 @@ from .muscles import MuscleProfile, get_muscle
 from .parameters import HUMAN, Endplate
 from .safety import threshold_gap_mV
 
-__all__ = ["FiberPopulation", "sample_fibers", "HETEROGENEITY"]
+__all__ = ["FiberPopulation", "sample_fibers", "HETEROGENEITY", "draw_fibres", "apply_disease"]
 
 #: Spreads (coefficients of variation) of the fibre-to-fibre differences; see the module docstring.
 HETEROGENEITY = {
@@ -219,6 +219,41 @@ class FiberPopulation:
                 f"{100 * s['fraction_sf_above_1']:.1f} % above threshold)")
 
 
+def draw_fibres(n, prof: MuscleProfile, gen: np.random.Generator) -> dict:
+    """The random part of a population: each fibre's multipliers, independent of disease.
+
+    Returns a dict of arrays (length ``n``): ``diameter``, ``capacitance_scale``,
+    ``quantal_noise``, ``damage`` (the per-endplate exponent ``s × h``), ``achr_noise``,
+    ``threshold_noise``. :func:`apply_disease` turns them into a population for any patient
+    state, so one set of fibres can be followed through a disease course day by day.
+    """
+    h = HETEROGENEITY
+    diameter = _lognormal(gen, prof.fibre_size_cv, n)
+    quantal_noise = _lognormal(gen, h["quantal_content_cv"], n)
+    damage = prof.damage_exponent * _lognormal(gen, h["damage_cv"], n)
+    achr_noise = _lognormal(gen, h["achr_cv"], n)
+    threshold_noise = _lognormal(gen, h["threshold_cv"], n)
+    return dict(diameter=diameter, capacitance_scale=diameter ** 1.5, quantal_noise=quantal_noise,
+                damage=damage, achr_noise=achr_noise, threshold_noise=threshold_noise)
+
+
+def apply_disease(draws: dict, prof: MuscleProfile, endplate: Endplate, achr_fraction,
+                  na_channel_fraction, quantal_content):
+    """Per-fibre AChR, fold/Na fraction, threshold gap (mV) and quanta for a patient state.
+
+    ``achr_fraction``, ``na_channel_fraction`` and ``quantal_content`` are the median fibre's
+    values (limb scale); they may be arrays of shape ``(days, 1)`` to give ``(days, fibres)``.
+    The patient's loss, in log units, is scaled per endplate by its ``damage`` exponent.
+    """
+    damage = draws["damage"]
+    achr = np.clip(np.asarray(achr_fraction, float) ** damage * draws["achr_noise"], 1e-9, 1.5)
+    na = np.clip(prof.fold_fraction * np.asarray(na_channel_fraction, float) ** damage, 1e-12, 1.0)
+    gap = threshold_gap_mV(na, endplate) * draws["threshold_noise"]
+    quanta = (np.asarray(quantal_content, float) * prof.quantal_content_scale * draws["quantal_noise"]
+              * draws["capacitance_scale"])
+    return achr, na, gap, quanta
+
+
 def sample_fibers(n, endplate: Endplate = HUMAN, *, muscle="limb", rng=None) -> FiberPopulation:
     """Draw a population of ``n`` muscle fibres with their endplates.
 
@@ -250,19 +285,10 @@ def sample_fibers(n, endplate: Endplate = HUMAN, *, muscle="limb", rng=None) -> 
         raise ValueError(f"endplate must be an mgmodel.Endplate; got {type(endplate).__name__}")
     prof = get_muscle(muscle)
     seed_info = f"rng={rng!r}" if not isinstance(rng, np.random.Generator) else "rng=Generator"
-    gen = check_rng(rng)
-    h = HETEROGENEITY
-
-    diameter = _lognormal(gen, prof.fibre_size_cv, n)
-    cap = diameter ** 1.5
-    quanta = endplate.quantal_content * prof.quantal_content_scale * _lognormal(gen, h["quantal_content_cv"], n) * cap
-
-    # disease: the patient's loss, in log units, scaled per endplate by s * h
-    damage = prof.damage_exponent * _lognormal(gen, h["damage_cv"], n)
-    achr = (endplate.achr_fraction ** damage) * _lognormal(gen, h["achr_cv"], n)
-    achr = np.clip(achr, 1e-9, 1.5)
-    na = np.clip(prof.fold_fraction * endplate.na_channel_fraction ** damage, 1e-12, 1.0)
-    gap = threshold_gap_mV(na, endplate) * _lognormal(gen, h["threshold_cv"], n)
+    draws = draw_fibres(n, prof, check_rng(rng))
+    achr, na, gap, quanta = apply_disease(draws, prof, endplate, endplate.achr_fraction,
+                                          endplate.na_channel_fraction, endplate.quantal_content)
+    diameter, cap = draws["diameter"], draws["capacitance_scale"]
 
     return FiberPopulation(
         achr_fraction=achr, na_channel_fraction=na, threshold_gap_mV=gap, quantal_content=quanta,
