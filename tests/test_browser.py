@@ -19,6 +19,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 
@@ -201,3 +202,46 @@ def test_self_check_gives_feedback(lab, page):
     page.locator("button:has-text('Check')").first.click()
     page.wait_for_selector("text=Correct.", timeout=20_000)
     assert_no_widget_errors(page)
+
+
+def test_population_electrodiagnosis_panel_in_the_browser(lab, page):
+    open_and_run(page, lab, "05_electrodiagnosis.ipynb")
+    assert_no_widget_errors(page)
+    # the stimulation-rate slider of the first RNS panel (the third slider: AChR, folds, rate)
+    before, after = move_slider_and_check(page, "mgmodel-rnspanel", slider_index=2, presses=3)
+    assert "decrement" in after.lower() and before != after
+    shot(page, "lesson05_rns", page.locator(".mgmodel-rnspanel").first)
+    assert_no_widget_errors(page)
+
+
+@pytest.fixture(scope="module")
+def released_assignment(tmp_path_factory):
+    """Generate assignment 01 with nbgrader in a temporary copy of the course root."""
+    root = tmp_path_factory.mktemp("course") / "assignments"
+    shutil.copytree(ROOT / "assignments", root, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "gradebook.db"))
+    bindir = os.path.dirname(sys.executable)   # nbgrader needs alembic on PATH
+    env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""),
+               NBGRADER_EXCHANGE=str(root / "exchange"))
+    subprocess.run([os.path.join(bindir, "nbgrader"), "generate_assignment", "01_receptor_binding",
+                    "--force"], cwd=root, env=env, check=True, capture_output=True, timeout=300)
+    return root / "release" / "01_receptor_binding"
+
+
+def test_released_assignment_validates_in_the_browser(released_assignment, page):
+    server = Server("lab", lab_dir=released_assignment)
+    try:
+        server.wait()
+        page.goto(f"{server.base}/lab/tree/01_receptor_binding.ipynb?token={server.token}&reset")
+        page.wait_for_selector(".jp-DebuggerBugButton[aria-disabled='false']", timeout=120_000)
+        page.get_by_role("button", name="Validate").first.click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=180_000)
+        page.wait_for_selector(".jp-Dialog:has-text('Validation Results')", timeout=180_000)
+        text = dialog.inner_text()
+        # the untouched release fails its public checks, and shows no hidden test
+        assert "The following cell failed" in text and "NotImplementedError" in text
+        assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
+        shot(page, "assignment01_validate")
+    finally:
+        server.stop()
