@@ -25,7 +25,7 @@ lab: $(STAMP)
 
 # the capstone clinic as a standalone app (instructor dashboard mode) with Voila
 clinic: $(STAMP)
-	$(BIN)/voila course/09_capstone_clinic.ipynb --VoilaConfiguration.extension_denylist=nbgrader $(LAB_ARGS)
+	$(BIN)/voila course/09_capstone_clinic.ipynb --VoilaConfiguration.extension_denylist=@jupyter/nbgrader --VoilaConfiguration.extension_denylist=@jupyter-notebook/lab-extension $(LAB_ARGS)
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest

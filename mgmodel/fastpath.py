@@ -120,19 +120,19 @@ class EPPTable:
         return out
 
     def _interp(self, values, f, ache, na, m):
+        """Multilinear interpolation: gather the 16 corners at once, then contract axis by axis."""
         (i0, w0), (i1, w1), (i2, w2), (i3, w3) = self._weights(f, ache, na, m)
-        acc = 0.0
-        for b0 in (0, 1):
-            c0 = w0 if b0 else 1 - w0
-            for b1 in (0, 1):
-                c1 = c0 * (w1 if b1 else 1 - w1)
-                for b2 in (0, 1):
-                    c2 = c1 * (w2 if b2 else 1 - w2)
-                    for b3 in (0, 1):
-                        c3 = c2 * (w3 if b3 else 1 - w3)
-                        v = values[i0 + b0, i1 + b1, i2 + b2, i3 + b3]
-                        acc = acc + (c3[..., None] * v if v.ndim > c3.ndim else c3 * v)
-        return acc
+        n0, n1, n2, n3 = values.shape[:4]
+        flat = values.reshape(n0 * n1 * n2 * n3, -1)           # (grid points, 1 or levels)
+        base = ((i0 * n1 + i1) * n2 + i2) * n3 + i3
+        corners = np.array([((b0 * n1 + b1) * n2 + b2) * n3 + b3
+                            for b0 in (0, 1) for b1 in (0, 1) for b2 in (0, 1) for b3 in (0, 1)])
+        v = flat[base[:, None] + corners]                       # (N, 16, 1 or levels)
+        v = v.reshape(len(base), 2, 2, 2, 2, flat.shape[1])
+        for w in (w0, w1, w2, w3):                              # contract the leading corner axis
+            w = w.reshape((-1,) + (1,) * (v.ndim - 2))
+            v = v[:, 0] + (v[:, 1] - v[:, 0]) * w
+        return v[:, 0] if values.ndim == 4 else v
 
     def peak_mV(self, functional_achr, quanta, ache_activity=1.0, na_channel_fraction=1.0):
         """Peak EPP (mV above rest) for arrays of fibres (inputs broadcast; checked upstream)."""
