@@ -113,7 +113,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    pg = browser.new_page(viewport={"width": 1400, "height": 1800})
     console_errors = []
     pg.on("pageerror", lambda exc: console_errors.append(str(exc)))
     pg.console_errors = console_errors
@@ -139,6 +139,10 @@ def open_and_run(page, server, notebook):
                    (!status || status.getAttribute('data-status') !== 'busy');
         }""", timeout=300_000)
     page.wait_for_timeout(500)
+    # JupyterLab asks once whether to fetch its news; answer it so it covers nothing
+    toast = page.locator(".Toastify__toast:has-text('Jupyter news')")
+    if toast.count():
+        toast.get_by_role("button", name="No", exact=True).click()
 
 
 def assert_no_widget_errors(page):
@@ -148,9 +152,9 @@ def assert_no_widget_errors(page):
     assert not page.console_errors, page.console_errors
 
 
-def move_slider_and_check(page, panel_class, slider_index=0, presses=5):
-    """Move one slider of the first panel with that class by keyboard; figure and numbers change."""
-    panel = page.locator(f".mgmodel-panel.{panel_class}").first
+def move_slider_and_check(page, panel_class, slider_index=0, presses=5, key="ArrowRight", nth=0):
+    """Move one slider of the nth panel with that class by keyboard; figure and numbers change."""
+    panel = page.locator(f".mgmodel-panel.{panel_class}").nth(nth)
     panel.scroll_into_view_if_needed()
     readout = panel.locator(".mgmodel-readout")
     figure = panel.locator(".mgmodel-figure img")
@@ -159,7 +163,7 @@ def move_slider_and_check(page, panel_class, slider_index=0, presses=5):
     handle = panel.locator(".noUi-handle").nth(slider_index)
     handle.focus()
     for _ in range(presses):
-        page.keyboard.press("ArrowRight")
+        page.keyboard.press(key)
     page.wait_for_function(
         "([el, before]) => el.innerText !== before", arg=[readout.element_handle(), before_text],
         timeout=20_000)
@@ -188,9 +192,10 @@ def test_lab_opens_at_lesson_00(lab, page):
 def test_endplate_panel_in_the_browser(lab, page):
     open_and_run(page, lab, "02_endplate_potential.ipynb")
     assert_no_widget_errors(page)
-    before, after = move_slider_and_check(page, "mgmodel-epppanel", slider_index=0, presses=6)
+    # the third EPP panel of the lesson: an MG endplate with a quarter of the receptors
+    before, after = move_slider_and_check(page, "mgmodel-epppanel", slider_index=0, presses=4, nth=2)
     assert "EPP" in after and before != after
-    shot(page, "lesson02_endplate", page.locator(".mgmodel-epppanel").first)
+    shot(page, "lesson02_endplate", page.locator(".mgmodel-epppanel").nth(2))
     assert_no_widget_errors(page)
 
 
@@ -244,4 +249,53 @@ def test_released_assignment_validates_in_the_browser(released_assignment, page)
         assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text
         shot(page, "assignment01_validate")
     finally:
+        server.stop()
+
+
+def test_therapy_panel_in_the_browser(lab, page):
+    open_and_run(page, lab, "08_therapies.ipynb")
+    assert_no_widget_errors(page)
+    # start the complement inhibitor (8th start-day slider; its right end = not given) on day 0
+    before, after = move_slider_and_check(page, "mgmodel-therapypanel", slider_index=7, presses=1,
+                                          key="Home")
+    assert "MG-ADL" in after and before != after
+    shot(page, "lesson08_therapy", page.locator(".mgmodel-therapypanel").first)
+    assert_no_widget_errors(page)
+
+
+def test_clinic_dashboard_with_voila(browser):
+    """make clinic: the capstone clinic served standalone by Voila, no code, widgets working."""
+    server = Server("clinic")
+    page = browser.new_page(viewport={"width": 1300, "height": 1100})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        server.wait(path="/")
+        page.goto(server.base + "/")
+        clinic = page.locator(".mgmodel-clinic").first
+        clinic.wait_for(timeout=180_000)
+        assert page.locator(".cm-editor, .CodeMirror, .jp-InputPrompt").count() == 0, "code is shown"
+        before = clinic.inner_text()
+        clinic.get_by_role("button", name="Antibody tests").click()
+        page.wait_for_function("([el, b]) => el.innerText !== b", arg=[clinic.element_handle(), before],
+                               timeout=30_000)
+        assert "MuSK" in clinic.inner_text()
+        figure = clinic.locator(".mgmodel-figure img")
+        src = figure.get_attribute("src")
+        # another mystery patient (the last): the clinic simulates the follow-up of the new patient
+        clinic.locator(".noUi-handle").first.focus()
+        page.keyboard.press("End")
+        # (the figure's <img> is replaced on every redraw: query it afresh each time)
+        page.wait_for_function(
+            "s => document.querySelector('.mgmodel-clinic .mgmodel-figure img').getAttribute('src') !== s",
+            arg=src, timeout=60_000)
+        clinic.get_by_role("button", name="Reveal the diagnosis").click()
+        page.wait_for_selector(".mgmodel-clinic :text('Diagnosis:')", timeout=30_000)
+        text = page.inner_text("body")
+        for marker in WIDGET_ERRORS:
+            assert marker not in text
+        assert not errors, errors
+        shot(page, "clinic_voila")
+    finally:
+        page.close()
         server.stop()
