@@ -74,7 +74,7 @@ def test_complement_inhibitor_helps_achr_not_musk_in_the_panel():
 def test_blitted_figure_matches_a_full_draw():
     panel = widgets.therapy_panel(fcrn_day=20, prednisone_day=60)
     fast = _pixels(panel.png())
-    for a in panel._moving():
+    for a in panel._moving_artists():
         if a is not None:
             a.set_animated(False)
     panel._canvas.draw()                                   # everything, in the usual order

@@ -29,7 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 
-__all__ = ["Panel", "is_headless", "slider"]
+__all__ = ["Panel", "is_headless", "slider", "dropdown"]
 
 
 def is_headless() -> bool:
@@ -42,6 +42,12 @@ def is_headless() -> bool:
         return True
     ip = get_ipython()
     return ip is None or not hasattr(ip, "kernel")
+
+
+def dropdown(description, options, value):
+    """A labelled dropdown laid out like :func:`slider`."""
+    return W.Dropdown(options=options, value=value, description=description,
+                      style={"description_width": "210px"}, layout=W.Layout(width="520px"))
 
 
 def slider(description, value, lo, hi, step, unit, *, log=False, continuous=True, fmt=".2f"):
@@ -153,10 +159,47 @@ class Panel:
         self.image.value = (f'<img src="data:image/png;base64,{self.png_base64()}" '
                             f'alt="{html.escape(self.alt)}" style="max-width:100%"/>')
 
+    # -- redrawing only what moves ----------------------------------------------------------
+    # Axes, ticks, labels and legends mostly stay put when a control moves, and drawing them
+    # (text above all) costs most of an Agg draw. A panel marks the artists that change with
+    # ``_moving(...)`` in ``setup``, or overrides ``_moving_artists()`` when it replaces artists
+    # on refresh; the rest is drawn once into a background that is reused until an axis changes
+    # its position or limits, or ``_background_extra()`` (e.g. titles) changes.
+
+    def _moving(self, *artists):
+        """Mark artists that change on refresh; returns the artist (or the tuple of them)."""
+        registered = self.__dict__.setdefault("_moving_registered", [])
+        registered.extend(artists)
+        return artists[0] if len(artists) == 1 else artists
+
+    def _moving_artists(self):
+        """The artists drawn on top of the cached background (default: those marked)."""
+        return self.__dict__.get("_moving_registered", [])
+
+    def _background_extra(self):
+        """Anything besides axis positions and limits that the background depends on."""
+        return ()
+
     def png(self) -> bytes:
         """The current figure as PNG bytes (one Agg draw; ``savefig`` would draw twice)."""
-        canvas = self._canvas
-        canvas.draw()
+        canvas, fig = self._canvas, self.figure
+        moving = [a for a in self._moving_artists() if a is not None]
+        if not moving:
+            canvas.draw()
+        else:
+            for a in moving:
+                a.set_animated(True)        # left out of the background
+            key = (tuple((ax.get_position().bounds, ax.get_xlim(), ax.get_ylim()) for ax in fig.axes),
+                   canvas.get_width_height(), self._background_extra())
+            if key != self.__dict__.get("_background_key"):
+                canvas.draw()
+                self._background = canvas.copy_from_bbox(fig.bbox)
+                self._background_key = key
+            else:
+                canvas.restore_region(self._background)
+            for a in moving:
+                if a.get_visible():
+                    (a.axes or fig).draw_artist(a)
         image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
         buf = io.BytesIO()
         image.save(buf, format="png", compress_level=1)

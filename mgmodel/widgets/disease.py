@@ -15,11 +15,8 @@ calling the model directly (the docstring of each panel says how).
 from __future__ import annotations
 
 import functools
-import io
 
-import ipywidgets as W
 import numpy as np
-import PIL.Image
 
 from .. import plots
 from ..clinic import CRISIS_STRENGTH, adl_item_score, simulate_course
@@ -29,7 +26,7 @@ from ..parameters import HUMAN, compensated_quantal_content
 from ..patients import MUSCLE_GROUPS, PATIENTS
 from ..safety import threshold_gap_mV
 from .. import therapy as T
-from ._base import Panel, slider
+from ._base import Panel, dropdown, slider
 
 __all__ = ["ONSET_DAYS", "THYMUS_DAYS", "TRIGGER_DAYS", "NEONATAL_DAYS", "CONGENITAL_DAYS",
            "limb_safety_factor", "InjuryPanel", "injury_panel", "ThymusPanel", "thymus_panel",
@@ -60,11 +57,6 @@ _GROUP_WORDS = {"ocular": "eyes and eyelids", "bulbar": "face, sucking and swall
                 "limb": "limbs", "respiratory": "breathing"}
 
 
-def _dropdown(description, options, value):
-    return W.Dropdown(options=options, value=value, description=description,
-                      style={"description_width": "210px"}, layout=W.Layout(width="520px"))
-
-
 def _pct(x):
     return f"{100 * x:.0f} %"
 
@@ -81,41 +73,6 @@ def _first_day(t, mask):
 
 def _day_text(day, horizon):
     return f"day {day:.0f}" if day is not None else f"not within {horizon} days"
-
-
-class _BlitPanel(Panel):
-    """A panel whose axes, ticks, labels and legends stay put: only the data artists are redrawn.
-
-    Text (tick labels above all) costs most of an Agg draw. ``setup`` registers the artists that
-    change with :meth:`_moving`; everything else is drawn once into a background that is reused
-    until an axis changes its position or limits.
-    """
-
-    def _moving(self, *artists):
-        moving = self.__dict__.setdefault("_moving_artists", [])
-        for a in artists:
-            a.set_animated(True)
-            moving.append(a)
-        return artists
-
-    def _static_key(self):
-        return tuple((ax.get_position().bounds, ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes)
-
-    def png(self) -> bytes:
-        canvas, fig = self._canvas, self.figure
-        key = self._static_key()
-        if key != getattr(self, "_background_key", None):
-            canvas.draw()  # animated artists are left out of a full draw
-            self._background = canvas.copy_from_bbox(fig.bbox)
-            self._background_key = key
-        else:
-            canvas.restore_region(self._background)
-        for a in self._moving_artists:
-            fig.draw_artist(a)
-        image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-        buf = io.BytesIO()
-        image.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
 
 
 def limb_safety_factor(achr_fraction, na_channel_fraction, ach_site_block=0.0, ache_activity=1.0):
@@ -151,7 +108,7 @@ def _steady_junction(patient, theta):
     return jn.achr_fraction[0, 0], jn.na_channel_fraction[0, 0], jn.ach_site_block[0, 0]
 
 
-class InjuryPanel(_BlitPanel):
+class InjuryPanel(Panel):
     """Antibody arrives at a healthy endplate: the injury routes, alone and together.
 
     The patient is ``PATIENTS["achr_early_onset"].replace(antibody_load=..., w_block=...,
@@ -184,7 +141,7 @@ class InjuryPanel(_BlitPanel):
                                    continuous=False),
             "w_clustering": slider("loss of clustering (MuSK-type)", 0.0, 0.0, 1.0, 0.05, "weight",
                                    continuous=False),
-            "subclass": _dropdown("antibody subclass", SUBCLASS_CHOICES, "IgG1+IgG3"),
+            "subclass": dropdown("antibody subclass", SUBCLASS_CHOICES, "IgG1+IgG3"),
         }
 
     def patient(self, antibody_load, w_block, w_modulation, w_complement, w_clustering, subclass):
@@ -295,7 +252,7 @@ def _untreated_course(name, days):
     return simulate_course(name, days)
 
 
-class ThymusPanel(_BlitPanel):
+class ThymusPanel(Panel):
     """Thymectomy on a chosen day, against no thymectomy, over two years.
 
     ``simulate_course(name, THYMUS_DAYS, [therapy.Thymectomy(surgery_day)])`` against
@@ -311,7 +268,7 @@ class ThymusPanel(_BlitPanel):
 
     def _controls(self):
         return {
-            "patient": _dropdown("patient", THYMUS_PATIENTS, "achr_early_onset"),
+            "patient": dropdown("patient", THYMUS_PATIENTS, "achr_early_onset"),
             "surgery_day": slider("thymectomy on day", 30.0, 0.0, 360.0, 10.0, "days", fmt=".0f",
                                   continuous=False),
         }
@@ -370,7 +327,7 @@ def thymus_panel(**initial) -> ThymusPanel:
     return ThymusPanel(**initial)
 
 
-class TriggerPanel(_BlitPanel):
+class TriggerPanel(Panel):
     """A trigger raises (or lowers) the production of the antibody on day 0: how fast does it show?
 
     ``simulate_course(PATIENTS["achr_early_onset"].replace(antibody_load=..., production_rel=...),
@@ -465,7 +422,7 @@ def trigger_panel(**initial) -> TriggerPanel:
     return TriggerPanel(**initial)
 
 
-class NeonatalPanel(_BlitPanel):
+class NeonatalPanel(Panel):
     """Transient neonatal MG: a newborn with the mother's antibody and no production of its own.
 
     ``simulate_course(PATIENTS["neonatal"].replace(antibody_load=..., subclasses=((IgG1, 1 - s),
@@ -586,7 +543,7 @@ def _untreated_cms(name):
     return simulate_course(name, CONGENITAL_DAYS)
 
 
-class CongenitalPanel(_BlitPanel):
+class CongenitalPanel(Panel):
     """A congenital myasthenic syndrome with pyridostigmine and an immune therapy.
 
     ``simulate_course(name, CONGENITAL_DAYS, congenital_therapies(pyridostigmine_mg, immune))``
@@ -602,10 +559,10 @@ class CongenitalPanel(_BlitPanel):
 
     def _controls(self):
         return {
-            "syndrome": _dropdown("syndrome", CMS_CHOICES, "congenital"),
+            "syndrome": dropdown("syndrome", CMS_CHOICES, "congenital"),
             "pyridostigmine_mg": slider("pyridostigmine, 4 tablets a day", 0.0, 0.0, 120.0, 15.0,
                                         "mg each", fmt=".0f", continuous=False),
-            "immune": _dropdown("immune therapy", IMMUNE_CHOICES, "none"),
+            "immune": dropdown("immune therapy", IMMUNE_CHOICES, "none"),
         }
 
     def compute(self, syndrome, pyridostigmine_mg, immune):

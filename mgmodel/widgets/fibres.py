@@ -17,11 +17,8 @@ quantal content with which chronically myasthenic endplates compensate (Cull-Can
 
 from __future__ import annotations
 
-import io
 
-import ipywidgets as W
 import numpy as np
-import PIL.Image
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import blended_transform_factory
@@ -32,7 +29,7 @@ from ..electrodiagnosis import (simulate_activation, simulate_exercise_test, sim
 from ..parameters import mg_endplate
 from ..plots_edx import _cmap_template
 from ..population import sample_fibers
-from ._base import Panel, slider
+from ._base import Panel, dropdown, slider
 
 __all__ = ["N_FIBRES", "POPULATION_SEED", "RUN_SEED", "patient_population",
            "PopulationPanel", "population_panel", "FatiguePanel", "fatigue_panel",
@@ -56,11 +53,6 @@ RNS_MUSCLES = [("hand muscle (limb)", "limb"), ("facial muscle (bulbar)", "bulba
 SFEMG_MUSCLES = [("extensor digitorum (limb)", "limb"), ("frontalis (face)", "bulbar")]
 
 
-def _dropdown(description, options, value):
-    return W.Dropdown(options=options, value=value, description=description,
-                      style={"description_width": "210px"}, layout=W.Layout(width="520px"))
-
-
 def _achr(value=1.0):
     return slider("AChR (fraction of healthy)", value, 0.05, 1.0, 0.05, "", continuous=False)
 
@@ -79,45 +71,10 @@ def _pct(x):
     return f"{100 * x:.0f} %" if np.isfinite(x) else "n/a"
 
 
-class _MovingPartsPanel(Panel):
-    """A panel that redraws only its moving parts.
-
-    Axes, ticks, labels and legends of these panels do not change when a control moves; drawing
-    them (text above all) costs most of a full redraw. ``setup`` marks the artists that move with
-    :meth:`_moving`; the rest of the figure is drawn once and kept as a background, which is drawn
-    again only when an axis' position or limits change.
-    """
-
-    def _moving(self, *artists):
-        for a in artists:
-            a.set_animated(True)
-        self.__dict__.setdefault("_moving_parts", []).extend(artists)
-        return artists[0] if len(artists) == 1 else artists
-
-    def _layout_key(self):
-        return tuple((ax.get_position().bounds, ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes)
-
-    def png(self) -> bytes:
-        canvas, fig = self._canvas, self.figure
-        key = self._layout_key()
-        if key != getattr(self, "_background_key", None):
-            canvas.draw()                       # everything that does not move
-            self._background = canvas.copy_from_bbox(fig.bbox)
-            self._background_key = key
-        else:
-            canvas.restore_region(self._background)
-        for a in self._moving_parts:
-            fig.draw_artist(a)
-        image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-        buf = io.BytesIO()
-        image.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
-
-
 # =========================================================================================
 # Lesson 04: a muscle of many fibres
 # =========================================================================================
-class PopulationPanel(_MovingPartsPanel):
+class PopulationPanel(Panel):
     """A train of impulses into a muscle: which fibres fire at each impulse, and the force."""
 
     title = "A muscle of many fibres: who fires at each impulse"
@@ -132,7 +89,7 @@ class PopulationPanel(_MovingPartsPanel):
             "achr_fraction": _achr(),
             "na_channel_fraction": _folds(),
             "rate_hz": slider("firing rate", 20.0, 2.0, 50.0, 1.0, "Hz", continuous=False, fmt=".0f"),
-            "muscle": _dropdown("muscle group", MUSCLE_CHOICES, "limb"),
+            "muscle": dropdown("muscle group", MUSCLE_CHOICES, "limb"),
         }
 
     def compute(self, achr_fraction, na_channel_fraction, rate_hz, muscle):
@@ -193,7 +150,7 @@ def population_panel(**initial) -> PopulationPanel:
     return PopulationPanel(**initial)
 
 
-class FatiguePanel(_MovingPartsPanel):
+class FatiguePanel(Panel):
     """Sustained voluntary activation, rest, and a short re-test: force against time."""
 
     title = "Fatigable weakness: force during sustained use, and after rest"
@@ -211,7 +168,7 @@ class FatiguePanel(_MovingPartsPanel):
             "duration_s": slider("sustained activation", 30.0, 10.0, 60.0, 5.0, "s", continuous=False,
                                  fmt=".0f"),
             "rest_s": slider("rest", 30.0, 0.0, 120.0, 5.0, "s", continuous=False, fmt=".0f"),
-            "muscle": _dropdown("muscle group", MUSCLE_CHOICES, "limb"),
+            "muscle": dropdown("muscle group", MUSCLE_CHOICES, "limb"),
         }
 
     def compute(self, achr_fraction, na_channel_fraction, rate_hz, duration_s, rest_s, muscle):
@@ -262,7 +219,7 @@ def fatigue_panel(**initial) -> FatiguePanel:
 # =========================================================================================
 # Lesson 05: electrodiagnosis
 # =========================================================================================
-class RNSPanel(_MovingPartsPanel):
+class RNSPanel(Panel):
     """Repetitive nerve stimulation: ten CMAPs as the machine shows them, and their amplitudes."""
 
     title = "Repetitive nerve stimulation: ten responses and the decrement"
@@ -279,7 +236,7 @@ class RNSPanel(_MovingPartsPanel):
             "achr_fraction": _achr(),
             "na_channel_fraction": _folds(),
             "rate_hz": slider("stimulation rate", 3.0, 2.0, 50.0, 1.0, "Hz", continuous=False, fmt=".0f"),
-            "muscle": _dropdown("muscle recorded", RNS_MUSCLES, "limb"),
+            "muscle": dropdown("muscle recorded", RNS_MUSCLES, "limb"),
         }
 
     def compute(self, achr_fraction, na_channel_fraction, rate_hz, muscle):
@@ -347,7 +304,7 @@ def rns_panel(**initial) -> RNSPanel:
     return RNSPanel(**initial)
 
 
-class SFEMGPanel(_MovingPartsPanel):
+class SFEMGPanel(Panel):
     """Voluntary single-fibre EMG: a jitter raster of the worst pair and the jitter of all pairs."""
 
     title = "Single-fibre EMG: jitter and blocking of 20 fibre pairs"
@@ -367,7 +324,7 @@ class SFEMGPanel(_MovingPartsPanel):
         return {
             "achr_fraction": _achr(),
             "na_channel_fraction": _folds(),
-            "muscle": _dropdown("muscle studied", SFEMG_MUSCLES, "limb"),
+            "muscle": dropdown("muscle studied", SFEMG_MUSCLES, "limb"),
         }
 
     def compute(self, achr_fraction, na_channel_fraction, muscle):
@@ -471,7 +428,7 @@ def sfemg_panel(**initial) -> SFEMGPanel:
     return SFEMGPanel(**initial)
 
 
-class ExercisePanel(_MovingPartsPanel):
+class ExercisePanel(Panel):
     """The exercise test: the 3 Hz decrement before, right after and 1-4 minutes after exercise."""
 
     title = "The exercise test: facilitation, then exhaustion"

@@ -22,14 +22,12 @@ be given. Real treatment decisions need physicians.
 from __future__ import annotations
 
 import html
-import io
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 
 import ipywidgets as W
 import numpy as np
-import PIL.Image
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import blended_transform_factory
 
@@ -41,7 +39,7 @@ from ..electrodiagnosis import simulate_rns, simulate_sfemg
 from ..parameters import mg_endplate
 from ..patients import MUSCLE_GROUPS, PATIENTS
 from ..population import sample_fibers
-from ._base import Panel, slider
+from ._base import Panel, dropdown, slider
 
 __all__ = ["HORIZON_DAYS", "NOT_GIVEN", "THERAPY_PLAN", "ARCHETYPE_CHOICES", "plan_therapies",
            "TherapyPanel", "therapy_panel", "PyridostigminePanel", "pyridostigmine_panel",
@@ -125,11 +123,6 @@ def _compact(w, width="470px", desc="210px"):
     return w
 
 
-def _dropdown(description, options, value):
-    return W.Dropdown(options=options, value=value, description=description,
-                      style={"description_width": "210px"}, layout=W.Layout(width="520px"))
-
-
 def _two_columns(widgets_):
     half = (len(widgets_) + 1) // 2
     return W.HBox([W.VBox(widgets_[:half]), W.VBox(widgets_[half:])])
@@ -178,49 +171,6 @@ class _Timeline:
                 r.set_width(max(e - s, 0.012 * horizon))
 
 
-class _Blitted:
-    """Redraw only what moves: a mixin for panels with many axes.
-
-    Axes, ticks, labels and legends are drawn once into a cached background; on each redraw only
-    the data artists (``_moving()``) are drawn on top of it. The background is drawn again when
-    ``_background_key()`` changes (a new axis limit or title). Drawing every tick label again on
-    each move would cost most of a redraw of a five-axes figure.
-    """
-
-    _bg = None
-    _bg_key = None
-
-    def _moving(self):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def _background_key(self):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def png(self) -> bytes:
-        canvas = self._canvas
-        moving = [a for a in self._moving() if a is not None]
-        for a in moving:
-            a.set_animated(True)
-        layout = tuple(ax.get_position().bounds for ax in self.figure.axes)
-        key = (self._background_key(), layout, canvas.get_width_height())
-        if self._bg is None or key != self._bg_key:
-            canvas.draw()                               # everything that is not animated
-            self._bg, self._bg_key = canvas.copy_from_bbox(self.figure.bbox), key
-        else:
-            canvas.restore_region(self._bg)
-        for a in moving:
-            if not a.get_visible():
-                continue
-            if a.axes is not None:
-                a.axes.draw_artist(a)
-            else:
-                self.figure.draw_artist(a)
-        image = PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-        buf = io.BytesIO()
-        image.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
-
-
 def _ceil_to(x, step):
     """``x`` rounded up to a multiple of ``step`` (axis limits that change rarely keep redraws cheap)."""
     return step * math.ceil(x / step - 1e-9)
@@ -240,7 +190,7 @@ def _crisis_fill(ax, t, crisis, old=None):
 # =========================================================================================
 # Lesson 08: therapies over a year
 # =========================================================================================
-class TherapyPanel(_Blitted, Panel):
+class TherapyPanel(Panel):
     """A patient over one year with the therapies you start: antibody, endplate, SF, MG-ADL."""
 
     title = "Treating a virtual patient over one year"
@@ -252,7 +202,7 @@ class TherapyPanel(_Blitted, Panel):
     figsize = (8.4, 8.6)
 
     def _controls(self):
-        c = {"patient": _dropdown("patient", ARCHETYPE_CHOICES, "achr_early_onset")}
+        c = {"patient": dropdown("patient", ARCHETYPE_CHOICES, "achr_early_onset")}
         for key, (label, _) in THERAPY_PLAN.items():
             c[key] = _day_slider(label)
         c["readout_day"] = slider("read out on day", 180, 0, HORIZON_DAYS, 5, "day", continuous=False,
@@ -335,11 +285,11 @@ class TherapyPanel(_Blitted, Panel):
         self._timeline.refresh(r["intervals"], HORIZON_DAYS)
         self._timeline.ax.set_title(f"Course over one year: {_LABEL[r['patient']]}", fontsize="medium")
 
-    def _moving(self):
+    def _moving_artists(self):
         return ([self._path, self._igg, self._alb, self._achr, self._na, *self._sf.values(), self._adl0,
                  self._adl, self._crisis, *self._vlines, *self._timeline.bars.values()])
 
-    def _background_key(self):
+    def _background_extra(self):
         return (self._timeline.ax.get_title(), self._axes[0].get_ylim(), self._axes[2].get_ylim())
 
     def describe(self, r):
@@ -367,7 +317,7 @@ def therapy_panel(**initial) -> TherapyPanel:
 THERAPEUTIC_BAND = (0.20, 0.50)
 
 
-class PyridostigminePanel(_Blitted, Panel):
+class PyridostigminePanel(Panel):
     """AChE activity over 24 h of pyridostigmine tablets; one tablet's onset, peak and duration."""
 
     title = "Pyridostigmine: AChE activity over a day of tablets"
@@ -449,10 +399,10 @@ class PyridostigminePanel(_Blitted, Panel):
         self._peak.set_data([r["peak_h"]], [100 * r["peak_one"]])
         self._ax2.set_ylim(0, max(60.0, _ceil_to(110 * r["peak_one"], 20)))
 
-    def _moving(self):
+    def _moving_artists(self):
         return [self._act, self._tabs, self._title, self._one, self._onset, self._peak]
 
-    def _background_key(self):
+    def _background_extra(self):
         return self._ax2.get_ylim()
 
     def describe(self, r):
@@ -485,7 +435,7 @@ def _int_slider(description, value, lo, hi, unit):
                        layout=W.Layout(width="520px"))
 
 
-class FcRnPanel(_Blitted, Panel):
+class FcRnPanel(Panel):
     """Total and pathogenic IgG, albumin and receptors after FcRn block, plasma exchange, IVIG."""
 
     title = "Lowering IgG: FcRn antagonist, plasma exchange and IVIG"
@@ -497,7 +447,7 @@ class FcRnPanel(_Blitted, Panel):
 
     def _controls(self):
         return {
-            "patient": _dropdown("patient", ANTIBODY_CHOICES, "achr_early_onset"),
+            "patient": dropdown("patient", ANTIBODY_CHOICES, "achr_early_onset"),
             "fcrn_doses": _int_slider("FcRn antagonist, weekly doses", 4, 0, 8, "n"),
             "fcrn_mg_per_kg": slider("FcRn antagonist dose", 10.0, 1.0, 30.0, 1.0, "mg/kg", fmt=".0f"),
             "plex_sessions": _int_slider("plasma exchanges, every 2 days", 0, 0, 10, "n"),
@@ -567,10 +517,10 @@ class FcRnPanel(_Blitted, Panel):
         self._achr0.set_data(u.t_days, 100 * u.achr_fraction)
         self._achr.set_data(t, 100 * c.achr_fraction)
 
-    def _moving(self):
+    def _moving_artists(self):
         return [self._total, self._path, self._alb, *self._marks.values(), self._achr0, self._achr]
 
-    def _background_key(self):
+    def _background_extra(self):
         return (self._ax1.get_title(), self._ax1.get_ylim())
 
     def describe(self, r):
@@ -758,7 +708,7 @@ def _test_text(name, res):
     return ""
 
 
-class ClinicPanel(_Blitted, Panel):
+class ClinicPanel(Panel):
     """The virtual MG clinic: a mystery patient to examine, test, diagnose and treat over months.
 
     Buttons and their methods: the test buttons -> :meth:`order`, *Run* -> :meth:`run`,
@@ -1047,13 +997,13 @@ class ClinicPanel(_Blitted, Panel):
         self._timeline.ax.set_title(f"Patient {r['case'].number} ({who}): therapies and the next "
                                     f"{r['horizon'] // 30} months", fontsize="small")
 
-    def _moving(self):
+    def _moving_artists(self):
         return [self._lab_text, *self._exam_bars, *self._exam_vals, *self._not_done.values(),
                 *self._rns_lines.values(), self._jit, self._lim_pair, self._lim_mean,
                 *self._strength.values(), self._adl, self._crisis, self._igg, self._titer,
                 self._course_note, *self._timeline.bars.values()]
 
-    def _background_key(self):
+    def _background_extra(self):
         c2 = self._course_axes[2]
         return (self._timeline.ax.get_title(), self._rns_ax.get_ylim(), self._sf_ax.get_ylim(),
                 c2.get_ylim(), c2.get_xlim())
