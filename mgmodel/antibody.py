@@ -414,6 +414,18 @@ def _propagator(k, k_pe, k_ep, dt):
     return c0 - c1 * a, c1 * k_ep, c1 * k_pe, c0 - c1 * k_ep
 
 
+def _relax(p, e, u, k, ratio, m):
+    """One exact step of a plasma (p) / extravascular (e) pool pair with plasma input ``u``.
+
+    ``m`` is the step's propagator ``(m11, m12, m21, m22)`` of the deviation from the steady
+    state ``(u / k, u / k * ratio)``.
+    """
+    ps = u / k
+    es = ps * ratio
+    dp, de = p - ps, e - es
+    return ps + m[0] * dp + m[1] * de, es + m[2] * dp + m[3] * de
+
+
 def simulate_antibodies(n_steps, dt_days, *, pathogenic_production, pathogenic_initial=1.0,
                         igg3_fraction=0.0, subclass_potency=(0.0, 0.0), total_production=None,
                         fcrn_occupancy=None, ivig_dose_rel=None, plex_remaining=None,
@@ -561,33 +573,16 @@ def simulate_antibodies(n_steps, dt_days, *, pathogenic_production, pathogenic_i
             a11, a12, a21, a22 = prop(k_long)
         k_3 = k_up * (1.0 - rmax3 * sat) + gr
         b11, b12, b21, b22 = prop(k_3)
-        # steady states for constant plasma input u: P* = u/k, E* = P* k_pe/k_ep
-        # endogenous total, IgG1/2/4 part
-        u = in_long * (1 - igg3_total_share) * prod_t[i]
-        ps = u / k_long
-        es = ps * ratio
-        dp, de = tl_p - ps, tl_e - es
-        tl_p, tl_e = ps + a11 * dp + a12 * de, es + a21 * dp + a22 * de
-        # endogenous total, IgG3 part
-        u = in_3 * igg3_total_share * prod_t[i]
-        ps = u / k_3
-        es = ps * ratio
-        dp, de = t3_p - ps, t3_e - es
-        t3_p, t3_e = ps + b11 * dp + b12 * de, es + b21 * dp + b22 * de
+        # each pool relaxes exactly towards its steady state for a constant plasma input u:
+        # P* = u/k, E* = P* k_pe/k_ep (IgG1/2/4 with propagator a, IgG3 with b)
+        a = (a11, a12, a21, a22)
+        b = (b11, b12, b21, b22)
+        tl_p, tl_e = _relax(tl_p, tl_e, in_long * (1 - igg3_total_share) * prod_t[i], k_long, ratio, a)
+        t3_p, t3_e = _relax(t3_p, t3_e, in_3 * igg3_total_share * prod_t[i], k_3, ratio, b)
         # infused IgG (no input during the step)
-        iv_p, iv_e = a11 * iv_p + a12 * iv_e, a21 * iv_p + a22 * iv_e
-        # pathogenic, IgG1/2/4 part
-        u = in_long * (1 - f3) * prod_p[i]
-        ps = u / k_long
-        es = ps * ratio
-        dp, de = pl_p - ps, pl_e - es
-        pl_p, pl_e = ps + a11 * dp + a12 * de, es + a21 * dp + a22 * de
-        # pathogenic IgG3
-        u = in_3 * f3 * prod_p[i]
-        ps = u / k_3
-        es = ps * ratio
-        dp, de = p3_p - ps, p3_e - es
-        p3_p, p3_e = ps + b11 * dp + b12 * de, es + b21 * dp + b22 * de
+        iv_p, iv_e = _relax(iv_p, iv_e, 0.0, k_long, ratio, a)
+        pl_p, pl_e = _relax(pl_p, pl_e, in_long * (1 - f3) * prod_p[i], k_long, ratio, a)
+        p3_p, p3_e = _relax(p3_p, p3_e, in_3 * f3 * prod_p[i], k_3, ratio, b)
         # albumin (albumin site: no IgG saturation, no IgG-site blocker; replaced during exchange)
         dp, de = al_p - alb_ps, al_e - alb_es
         al_p, al_e = alb_ps + pa * dp + pb * de, alb_es + pc * dp + pd * de
