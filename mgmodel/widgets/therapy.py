@@ -287,10 +287,8 @@ class TherapyPanel(Panel):
 
     def _moving_artists(self):
         return ([self._path, self._igg, self._alb, self._achr, self._na, *self._sf.values(), self._adl0,
-                 self._adl, self._crisis, *self._vlines, *self._timeline.bars.values()])
-
-    def _background_extra(self):
-        return (self._timeline.ax.get_title(), self._axes[0].get_ylim(), self._axes[2].get_ylim())
+                 self._adl, self._crisis, *self._vlines, *self._timeline.bars.values(),
+                 self._timeline.ax.title])
 
     def describe(self, r):
         c, u, d = r["course"], r["untreated"], r["day"]
@@ -518,10 +516,8 @@ class FcRnPanel(Panel):
         self._achr.set_data(t, 100 * c.achr_fraction)
 
     def _moving_artists(self):
-        return [self._total, self._path, self._alb, *self._marks.values(), self._achr0, self._achr]
-
-    def _background_extra(self):
-        return (self._ax1.get_title(), self._ax1.get_ylim())
+        return [self._total, self._path, self._alb, *self._marks.values(), self._achr0, self._achr,
+                self._ax1.title]
 
     def describe(self, r):
         if not r["marks"]:
@@ -858,6 +854,9 @@ class ClinicPanel(Panel):
         (lab, tl), (e0, c0), (e1, c1), (e2, c2) = grid
         for ax in (c0, c1, c2):
             ax.sharex(tl)
+        # the time axis always spans the longest follow-up (12 months), so that changing the
+        # follow-up does not redraw the axes
+        c2.set_xlim(0, 30 * 12)
         self._exam_ax, self._rns_ax, self._sf_ax = e0, e1, e2
         self._course_axes = (c0, c1, c2)
         # the lab report: antibody tests and chest CT as text
@@ -992,7 +991,6 @@ class ClinicPanel(Panel):
                 self._titer.set_data([], [])
             c2.set_ylim(0, max(1.5, _ceil_to(1.1 * float(course.total_igg.max()), 0.5)))
             self._course_note.set_text("")
-        c2.set_xlim(0, r["horizon"])
         who = _LABEL[r["case"].archetype] if r["revealed"] else "diagnosis hidden"
         self._timeline.ax.set_title(f"Patient {r['case'].number} ({who}): therapies and the next "
                                     f"{r['horizon'] // 30} months", fontsize="small")
@@ -1001,12 +999,7 @@ class ClinicPanel(Panel):
         return [self._lab_text, *self._exam_bars, *self._exam_vals, *self._not_done.values(),
                 *self._rns_lines.values(), self._jit, self._lim_pair, self._lim_mean,
                 *self._strength.values(), self._adl, self._crisis, self._igg, self._titer,
-                self._course_note, *self._timeline.bars.values()]
-
-    def _background_extra(self):
-        c2 = self._course_axes[2]
-        return (self._timeline.ax.get_title(), self._rns_ax.get_ylim(), self._sf_ax.get_ylim(),
-                c2.get_ylim(), c2.get_xlim())
+                self._course_note, *self._timeline.bars.values(), self._timeline.ax.title]
 
     def describe(self, r):
         case, course = r["case"], r["course"]
