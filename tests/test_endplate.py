@@ -166,3 +166,12 @@ def test_mg_endplate_compensates_quantal_content():
         mg_endplate(0.0)
     with pytest.raises(ValueError, match="compensation"):
         mg_endplate(0.5, compensation="yes")
+
+
+@settings(max_examples=40, deadline=None)
+@given(achr=st.floats(1e-3, 1.5), na=st.floats(1e-3, 1.0))
+def test_mg_endplate_stays_valid(achr, na):
+    from mgmodel import mg_endplate
+    ep = mg_endplate(achr, na)
+    assert HUMAN.quantal_content <= ep.quantal_content <= 2 * HUMAN.quantal_content
+    assert ep.achr_fraction == achr and ep.na_channel_fraction == na

@@ -75,3 +75,19 @@ def test_bad_input():
         martin_correction(200.0)
     with pytest.raises(ValueError, match="endplate"):
         threshold_mV("human")
+
+
+@settings(max_examples=50, deadline=None)
+@given(na=st.floats(1e-12, 1.0))
+def test_threshold_is_finite_or_inf_never_nan(na):
+    gap = float(threshold_gap_mV(na))
+    assert not np.isnan(gap) and gap >= HUMAN.threshold_gap_mV - 1e-9
+    assert threshold_mV(HUMAN.replace(na_channel_fraction=na)) == pytest.approx(HUMAN.v_rest_mV + gap)
+
+
+@settings(max_examples=50, deadline=None)
+@given(v=st.floats(0.0, 79.9))
+def test_martin_correction_is_monotonic_and_at_least_the_raw_epp(v):
+    corrected = float(martin_correction(v))
+    assert np.isfinite(corrected) and corrected >= v
+    assert float(martin_correction(v + 0.05)) > corrected
