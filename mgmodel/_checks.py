@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_number", "check_array", "check_int", "check_rng", "check_choice"]
+__all__ = ["check_number", "check_array", "check_int", "check_rng", "check_choice", "checked_replace"]
 
 
 def _range_text(lo, hi, lo_open, hi_open):
@@ -115,3 +115,18 @@ def check_choice(name, value, choices):
     if value not in choices:
         raise ValueError(f"{name} must be one of {sorted(choices)}; got {value!r}")
     return value
+
+
+def checked_replace(obj, changes, noun="field"):
+    """``dataclasses.replace`` for the frozen parameter classes, refusing unknown names.
+
+    The copy is validated again by its ``__post_init__``; an unknown name raises ValueError that
+    lists the valid ones (a typo such as ``achr=0.5`` must not pass silently).
+    """
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(obj)}
+    for key in changes:
+        if key not in names:
+            raise ValueError(f"{type(obj).__name__} has no {noun} {key!r}; valid names: {sorted(names)}")
+    return dataclasses.replace(obj, **changes)

@@ -51,7 +51,7 @@ from .fastpath import epp_table
 from .muscles import get_muscle
 from .parameters import HUMAN, compensated_quantal_content
 from .patients import MUSCLE_GROUPS, get_patient
-from .plots import OKABE_ITO, new_axes
+from .plots import OKABE_ITO
 from .population import apply_disease, draw_fibres
 from .presynaptic import PRESYNAPTIC, relative_release
 from .safety import threshold_gap_mV

@@ -47,11 +47,10 @@ of extensor digitorum.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ._checks import check_choice, check_number
+from ._checks import check_choice, check_number, checked_replace
 
 __all__ = ["MuscleProfile", "MUSCLES", "get_muscle"]
 
@@ -113,11 +112,7 @@ class MuscleProfile:
 
     def replace(self, **changes) -> "MuscleProfile":
         """Return a copy with some fields changed (each is checked again)."""
-        names = {f.name for f in dataclasses.fields(self)}
-        for key in changes:
-            if key not in names:
-                raise ValueError(f"MuscleProfile has no field {key!r}; valid names: {sorted(names)}")
-        return dataclasses.replace(self, **changes)
+        return checked_replace(self, changes, "field")
 
 
 _PROFILES = {

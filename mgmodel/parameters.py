@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from ._checks import check_number
+from ._checks import check_number, checked_replace
 
 __all__ = ["Endplate", "HUMAN", "RODENT", "AVOGADRO"]
 
@@ -114,11 +114,7 @@ class Endplate:
 
     def replace(self, **changes) -> "Endplate":
         """Return a copy with some fields changed (each is checked again)."""
-        names = {f.name for f in dataclasses.fields(self)}
-        for key in changes:
-            if key not in names:
-                raise ValueError(f"Endplate has no parameter {key!r}; valid names: {sorted(names)}")
-        return dataclasses.replace(self, **changes)
+        return checked_replace(self, changes, "parameter")
 
     # --- derived quantities -------------------------------------------------------------------
     @property

@@ -15,10 +15,10 @@ the *effector potency* (complement fixation, cross-linking): an IgG4 antibody ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from types import MappingProxyType
 
-from ._checks import check_choice, check_number
+from ._checks import check_choice, check_number, checked_replace
 from .antibody import SUBCLASSES
 
 __all__ = ["Patient", "PATIENTS", "get_patient", "MUSCLE_GROUPS", "ANTIBODY_TYPES", "CONGENITAL_SUBTYPES"]
@@ -211,11 +211,7 @@ class Patient:
 
     def replace(self, **changes) -> "Patient":
         """A copy with some fields changed (validated again)."""
-        names = {f.name for f in fields(self)}
-        for key in changes:
-            if key not in names:
-                raise ValueError(f"Patient has no field {key!r}; valid names: {sorted(names)}")
-        return replace(self, **changes)
+        return checked_replace(self, changes, "field")
 
     def table(self) -> str:
         """The patient's fields as a readable two-column table."""

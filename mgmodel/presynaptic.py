@@ -65,7 +65,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_number, check_rng
+from ._checks import check_array, check_int, check_number, check_rng, checked_replace
 
 __all__ = ["Presynaptic", "PRESYNAPTIC", "TerminalState", "ReleaseTrain", "rested_state", "advance",
            "simulate_release", "relative_release", "after_activity"]
@@ -121,11 +121,7 @@ class Presynaptic:
 
     def replace(self, **changes) -> "Presynaptic":
         """Return a copy with some constants changed (each is checked again)."""
-        names = {f.name for f in dataclasses.fields(self)}
-        for key in changes:
-            if key not in names:
-                raise ValueError(f"Presynaptic has no parameter {key!r}; valid names: {sorted(names)}")
-        return dataclasses.replace(self, **changes)
+        return checked_replace(self, changes, "parameter")
 
 
 #: Default human nerve terminal.

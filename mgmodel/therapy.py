@@ -27,11 +27,11 @@ Pyridostigmine also has an hour-scale interface, :func:`pyridostigmine_inhibitio
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_int, check_number
+from ._checks import check_array, check_choice, check_int, check_number, checked_replace
 
 __all__ = [
     "Pyridostigmine",
@@ -88,11 +88,7 @@ class _Therapy:
 
     def replace(self, **changes):
         """Return a copy with some fields changed (validated again)."""
-        names = {f.name for f in fields(self)}
-        for key in changes:
-            if key not in names:
-                raise ValueError(f"{type(self).__name__} has no field {key!r}; valid names: {sorted(names)}")
-        return replace(self, **changes)
+        return checked_replace(self, changes, "field")
 
     def interval(self, horizon_days):
         """(label, start_day, end_day) for plotting; ``end_day`` is capped at ``horizon_days``."""
