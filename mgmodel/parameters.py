@@ -12,9 +12,14 @@ from dataclasses import dataclass, field
 
 from ._checks import check_number, checked_replace
 
-__all__ = ["Endplate", "HUMAN", "RODENT", "AVOGADRO"]
+__all__ = ["Endplate", "HUMAN", "RODENT", "AVOGADRO", "REFERENCE_TEMPERATURE_C"]
 
 AVOGADRO = 6.02214076e23  # molecules per mol
+
+#: Temperature at which the kinetic constants of ``Endplate`` are given, °C: the mouse endplate
+#: channel's burst lasts 1.0 ms at 23 °C and 0.3 ms at 39 °C (Dreyer et al. 1976, mouse omohyoid), and
+#: the binding and gating constants (Colquhoun & Sakmann 1985) are room-temperature values.
+REFERENCE_TEMPERATURE_C = 23.0
 
 
 def _p(default, unit, lo, hi, source, *, lo_open=False, hi_open=False, doc=""):
@@ -59,14 +64,14 @@ class Endplate:
     # --- one quantum and the patch of cleft it acts on -----------------------------------------
     ach_per_quantum: float = _p(7000.0, "molecules", 1000.0, 20000.0, "KufflerYoshikami1975",
                                 doc="ACh molecules in one quantum (6,000-10,000)")
-    patch_area_um2: float = _p(1.0, "µm²", 0.1, 10.0, "Stiles1996",
-                               doc="area of the cleft one quantum acts on (saturating disc)")
+    patch_area_um2: float = _p(0.3, "µm²", 0.05, 10.0, "Stiles1996",
+                               doc="area one quantum saturates (disc of radius ~0.3 µm)")
     cleft_width_nm: float = _p(50.0, "nm", 20.0, 200.0, "textbook",
                                doc="primary cleft width (50-70 nm)")
-    achr_per_patch: float = _p(2600.0, "receptors", 100.0, 20000.0, "Salpeter1987",
-                               doc="AChR in the patch at achr_fraction=1 (fewer in human than rat)")
-    ache_per_patch: float = _p(430.0, "enzymes", 0.0, 5000.0, "Anglister1998",
-                               doc="AChE catalytic sites in the patch (AChR:AChE about 6:1)")
+    achr_per_patch: float = _p(3000.0, "receptors", 100.0, 20000.0, "Salpeter1987",
+                               doc="AChR in the patch at achr_fraction=1 (10⁴ µm⁻² at the crests)")
+    ache_per_patch: float = _p(750.0, "enzymes", 0.0, 5000.0, "Anglister1998",
+                               doc="AChE catalytic sites in the patch (AChR:AChE 4:1)")
 
     # --- receptor binding and gating (Colquhoun & Sakmann 1985; Akk & Auerbach 1999) ---------
     k_on_per_uM_ms: float = _p(0.20, "µM⁻¹ ms⁻¹", 0.01, 2.0, "ColquhounSakmann1985",
@@ -87,23 +92,47 @@ class Endplate:
                                  doc="AChE turnover number (1.6e4 s⁻¹)")
     ache_km_uM: float = _p(90.0, "µM", 10.0, 1000.0, "Rosenberry1975",
                            doc="AChE Michaelis constant")
-    escape_per_ms: float = _p(3.0, "ms⁻¹", 0.0, 50.0, "Wathey1979",
-                              doc="rate of ACh diffusion out of the patch, healthy folds")
+    ach_diffusion_um2_per_ms: float = _p(0.76, "µm²/ms", 0.05, 2.0, "Stiles1996",
+                                         doc="ACh diffusion coefficient in the cleft, 23 °C (4-7.6e-6 cm²/s)")
+    endplate_area_um2: float = _p(250.0, "µm²", 20.0, 2000.0, "Jones2017",
+                                  doc="synaptic area of the endplate (human; smaller than rodent)")
     escape_gain_fold_loss: float = _p(2.0, "", 0.0, 20.0, "Engel1977",
-                                      doc="extra escape per unit of fold loss (cleft widens)")
+                                      doc="extra ACh diffusion per unit of fold loss (cleft widens)")
+
+    # --- desensitization (Katz & Thesleff 1957; Magleby & Pallotta 1981) ------------------
+    desens_per_ms: float = _p(0.02, "ms⁻¹", 0.0, 1.0, "MaglebyPallotta1981",
+                              doc="entry of doubly liganded receptors into the desensitized state, 23 °C")
+    desens_recovery_per_ms: float = _p(0.005, "ms⁻¹", 1e-5, 1.0, "MaglebyPallotta1981",
+                                       doc="recovery from desensitization (tens to hundreds of ms), 23 °C")
+
+    # --- temperature (Q10s; reference 23 °C) -------------------------------------------------
+    temperature_C: float = _p(36.0, "°C", 20.0, 42.0, "Flouris2015",
+                              doc="muscle temperature (human limb muscle at rest 35.8-36.7 °C)")
+    q10_gating: float = _p(2.12, "", 1.0, 5.0, "Dreyer1976",
+                           doc="Q10 of channel gating and binding (burst 1.0 ms at 23 °C, 0.3 ms at 39 °C)")
+    q10_ache: float = _p(2.12, "", 1.0, 4.0, "assumed",
+                         doc="Q10 of AChE hydrolysis (taken equal to gating's; no endplate figure found)")
+    q10_diffusion: float = _p(1.3, "", 1.0, 2.0, "textbook",
+                              doc="Q10 of ACh diffusion (viscosity of water, Stokes-Einstein)")
 
     # --- muscle fibre membrane --------------------------------------------------------------
     v_rest_mV: float = _p(-80.0, "mV", -100.0, -60.0, "RuffLennon2008",
                           doc="resting membrane potential")
-    capacitance_nF: float = _p(6.4, "nF", 0.5, 100.0, "fit:MEPP",
+    capacitance_nF: float = _p(3.6, "nF", 0.5, 100.0, "fit:MEPP",
                                doc="effective capacitance charged by the endplate current")
     tau_membrane_ms: float = _p(5.0, "ms", 0.5, 50.0, "fit:EPPtime",
                                 doc="effective membrane time constant at the endplate")
     threshold_gap_mV: float = _p(15.0, "mV", 2.0, 50.0, "RuffLennon2008",
                                  doc="V_threshold - V_rest with all Na channels (threshold -65 mV)")
     na_slope_mV: float = _p(4.0, "mV", 1.0, 15.0, "Hille2001",
-                            doc="e-fold voltage of Na conductance activation near threshold")
+                            doc="e-fold voltage of Na conductance activation near rest")
     e_na_mV: float = _p(50.0, "mV", 20.0, 80.0, "Hille2001", doc="Na reversal potential")
+    na_m_half_mV: float = _p(-35.0, "mV", -70.0, 0.0, "Hille2001",
+                             doc="half-activation voltage of the endplate Na channels (m_inf)")
+    na_h_half_mV: float = _p(-72.0, "mV", -100.0, -40.0, "RuffWhittlesey1992",
+                             doc="half-inactivation voltage of the endplate Na channels")
+    na_h_slope_mV: float = _p(6.0, "mV", 1.0, 20.0, "RuffWhittlesey1992",
+                              doc="slope of Na steady-state inactivation (e-fold)")
 
     def __post_init__(self):
         for f in dataclasses.fields(self):
@@ -132,10 +161,16 @@ class Endplate:
         """AChR available to ACh during an EPP: ``achr_fraction * (1 - ach_site_block)``."""
         return self.achr_fraction * (1.0 - self.ach_site_block)
 
-    @property
-    def escape_rate_per_ms(self) -> float:
-        """Escape rate of free ACh from the patch; rises as folds are lost (Engel 1977)."""
-        return self.escape_per_ms * (1.0 + self.escape_gain_fold_loss * (1.0 - self.na_channel_fraction))
+    def rate_factor(self, kind: str) -> float:
+        """Factor by which rates of ``kind`` run faster than at the 23 °C reference.
+
+        ``kind`` is ``"gating"`` (binding, gating, desensitization), ``"ache"`` or ``"diffusion"``;
+        the factor is ``Q10 ** ((temperature_C - 23) / 10)``.
+        """
+        q10 = {"gating": self.q10_gating, "ache": self.q10_ache, "diffusion": self.q10_diffusion}
+        if kind not in q10:
+            raise ValueError(f"kind must be one of {sorted(q10)}; got {kind!r}")
+        return float(q10[kind] ** ((self.temperature_C - REFERENCE_TEMPERATURE_C) / 10.0))
 
     def table(self) -> str:
         """A plain-text table of all parameters with value, unit, valid range and source."""
@@ -166,9 +201,11 @@ HUMAN = Endplate()
 #: (Wood & Slater 1997; Salpeter 1987; Slater 2017).
 RODENT = Endplate(
     quantal_content=90.0,
-    achr_per_patch=3200.0,
-    ache_per_patch=530.0,
-    capacitance_nF=6.8,
+    achr_per_patch=3700.0,
+    ache_per_patch=925.0,
+    capacitance_nF=3.8,
+    endplate_area_um2=400.0,
+    temperature_C=37.0,
 )
 
 

@@ -6,22 +6,29 @@ Safety factor
 the action potential disabled. ``safety_factor`` returns this *measured* (raw) SF, the EPP being
 the real depolarization after non-linear summation - the number that decides whether the fibre
 fires. ``corrected=True`` gives the SF from the EPP corrected for non-linear summation with
-Martin's (1955) formula ``v' = v / (1 - v / (E_rev - V_rest))``, the form in which many older
-papers report it; it is always the larger of the two.
+Martin's (1955) formula in the form of McLachlan & Martin (1981), ``v' = v / (1 - f v / (E_rev -
+V_rest))`` with ``f = 0.8`` (``MARTIN_F``): ``f`` < 1 allows for the endplate current spreading
+into the fibre's cable, so that the endplate depolarizes less than an isopotential patch would.
+It is the form in which many papers report the SF, and always the larger of the two.
 
 Threshold
 ---------
 The endplate's threshold is low because the junctional folds are packed with voltage-gated Na
-channels (Ruff & Lennon 2008; Slater 2017). Near threshold their conductance rises
-exponentially with depolarization ``x = V - V_rest`` (e-fold ``s`` = ``na_slope_mV``), so the
-threshold is the depolarization at which the Na current first outgrows the leak current:
+channels (Ruff & Lennon 2008; Slater 2017). Their steady-state conductance follows
+Hodgkin-Huxley activation, ``q(x) = m_inf(x)³`` with ``m_inf`` a Boltzmann curve of
+depolarization ``x = V - V_rest`` (half-activation ``na_m_half_mV``; slope ``3 s`` so that near
+rest the conductance e-folds every ``s`` = ``na_slope_mV``). The threshold is the depolarization
+at which the Na current first outgrows the leak current:
 
-    x = f * G * (exp(x / s) - 1) * (E_Na - V_rest - x)
+    x = f * G * (q(x) - q(0)) * (E_Na - V_rest - x)
 
-where ``f`` is ``na_channel_fraction``. ``G`` is fixed by requiring the healthy threshold
-(``f = 1``) to lie ``threshold_gap_mV`` above rest. Losing fold membrane (complement lysis in MG)
-lowers ``f`` and raises the threshold; below ``f`` of about 1e-9 no threshold exists (the fibre
-is inexcitable at the endplate) and the threshold is reported as ``inf``, the SF as 0.
+where ``f`` is ``na_channel_fraction`` times the fraction of channels not inactivated
+(:func:`na_availability`). ``G`` is fixed by requiring the healthy threshold (``f = 1``) to lie
+``threshold_gap_mV`` above rest. Losing fold membrane (complement lysis in MG) lowers ``f`` and
+raises the threshold. Because activation saturates, there is a smallest ``f`` (about 0.5 % of the
+healthy channels) below which the Na current can never outgrow the leak: the endplate is then
+inexcitable, the threshold is reported as ``inf`` and the SF as 0. A sustained depolarization
+that inactivates most channels therefore blocks transmission (depolarizing block).
 """
 
 from __future__ import annotations
@@ -35,23 +42,28 @@ from ._checks import check_array
 from .endplate import simulate_epp
 from .parameters import HUMAN, Endplate
 
-__all__ = ["threshold_mV", "threshold_gap_mV", "safety_factor", "martin_correction"]
+__all__ = ["threshold_mV", "threshold_gap_mV", "safety_factor", "martin_correction", "na_availability",
+           "MARTIN_F"]
 
 
 @functools.lru_cache(maxsize=32)
-def _gap_table(gap0, slope, drive_na):
+def _gap_table(gap0, slope, drive_na, x_half):
     """Threshold gap (mV) on a grid of log10(na_channel_fraction) from -9 to 0."""
-    g = gap0 / ((np.exp(gap0 / slope) - 1.0) * (drive_na - gap0))
-    log_f = np.linspace(-9.0, 0.0, 361)
+    def q(x):
+        return (1.0 / (1.0 + np.exp(-(x - x_half) / (3.0 * slope)))) ** 3
+
+    q0 = q(0.0)
+    g = gap0 / ((q(gap0) - q0) * (drive_na - gap0))
+    log_f = np.linspace(-9.0, 0.0, 721)
     gaps = np.empty_like(log_f)
+    xs = np.linspace(1e-6, drive_na - 1e-6, 4001)
     for i, lf in enumerate(log_f):
         fg = 10.0 ** lf * g
 
         def phi(x, fg=fg):
-            return fg * np.expm1(x / slope) * (drive_na - x) - x
+            return fg * (q(x) - q0) * (drive_na - x) - x
 
         # phi < 0 just above rest (leak wins), > 0 somewhere before E_Na if a threshold exists
-        xs = np.linspace(1e-6, drive_na - 1e-6, 4001)
         vals = phi(xs)
         pos = np.flatnonzero(vals > 0)
         if pos.size == 0:
@@ -79,10 +91,12 @@ def threshold_gap_mV(na_channel_fraction, endplate: Endplate = HUMAN):
     """
     f = check_array("na_channel_fraction", na_channel_fraction, 0.0, 1.0, lo_open=True)
     log_f, gaps = _gap_table(endplate.threshold_gap_mV, endplate.na_slope_mV,
-                             endplate.e_na_mV - endplate.v_rest_mV)
+                             endplate.e_na_mV - endplate.v_rest_mV,
+                             endplate.na_m_half_mV - endplate.v_rest_mV)
     lf = np.log10(f)
     out = np.interp(lf, log_f, gaps)  # inf in the table propagates where no threshold exists
-    return np.where(lf < log_f[0], np.inf, out)
+    finite = np.isfinite(gaps)
+    return np.where(lf < log_f[finite][0], np.inf, out)
 
 
 def threshold_mV(endplate: Endplate = HUMAN) -> float:
@@ -92,15 +106,21 @@ def threshold_mV(endplate: Endplate = HUMAN) -> float:
     return float(endplate.v_rest_mV + threshold_gap_mV(endplate.na_channel_fraction, endplate))
 
 
-def martin_correction(epp_mV, endplate: Endplate = HUMAN):
-    """EPP corrected for non-linear summation (Martin 1955), mV.
+#: McLachlan & Martin (1981): the factor of Martin's correction for a fibre with cable
+#: properties (0.8 rather than Martin's 1955 value of 1 for an isopotential endplate).
+MARTIN_F = 0.8
 
-    ``v' = v / (1 - v / (E_rev - V_rest))``: the EPP that would be seen if the driving force did
-    not fall as the membrane depolarizes. Valid for ``0 <= v < E_rev - V_rest``.
+
+def martin_correction(epp_mV, endplate: Endplate = HUMAN):
+    """EPP corrected for non-linear summation (Martin 1955; McLachlan & Martin 1981), mV.
+
+    ``v' = v / (1 - f v / (E_rev - V_rest))`` with ``f = MARTIN_F = 0.8``: the EPP that would be
+    seen if the driving force did not fall as the membrane depolarizes. Valid for
+    ``0 <= v < E_rev - V_rest``.
     """
     drive = endplate.e_rev_mV - endplate.v_rest_mV
     v = check_array("epp_mV", epp_mV, 0.0, drive, hi_open=True, unit="mV")
-    return v / (1.0 - v / drive)
+    return v / (1.0 - MARTIN_F * v / drive)
 
 
 def safety_factor(endplate: Endplate = HUMAN, quanta=None, *, corrected=False) -> float:
@@ -135,3 +155,18 @@ def safety_factor(endplate: Endplate = HUMAN, quanta=None, *, corrected=False) -
     gap = float(threshold_gap_mV(endplate.na_channel_fraction, endplate))
     return 0.0 if not np.isfinite(gap) else epp / gap
 
+
+
+def na_availability(depolarization_mV, endplate: Endplate = HUMAN):
+    """Fraction of the resting Na-channel availability left at a sustained depolarization.
+
+    ``h_inf(V_rest + u) / h_inf(V_rest)`` with the Boltzmann steady-state inactivation curve
+    ``h_inf(V) = 1 / (1 + exp((V - V_half) / k))`` (``na_h_half_mV``, ``na_h_slope_mV``).
+    1 at rest; it falls as a lasting depolarization ``u`` (mV above rest) inactivates the
+    channels, which raises the threshold (see :func:`threshold_gap_mV`).
+    """
+    u = check_array("depolarization_mV", depolarization_mV, -50.0, 200.0, unit="mV")
+    ep = endplate
+    k = ep.na_h_slope_mV
+    x0 = (ep.v_rest_mV - ep.na_h_half_mV) / k
+    return (1.0 + np.exp(x0)) / (1.0 + np.exp(x0 + u / k))

@@ -1,4 +1,5 @@
-"""Receptor binding at equilibrium: calibration.md section 1 (dose-response, binding/gating)."""
+"""Receptor binding at equilibrium: dose-response and binding/gating (Colquhoun & Ogden 1988; Dilger &
+Brett 1990; Colquhoun & Sakmann 1985; Akk & Auerbach 1999); see docs/validation.md."""
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st

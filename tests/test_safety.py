@@ -1,4 +1,5 @@
-"""Threshold and safety factor: calibration.md section 3."""
+"""Threshold and safety factor (Wood & Slater 2001; Paton & Waud 1967; Ruff & Lennon 2008); see
+docs/validation.md."""
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -91,3 +92,23 @@ def test_martin_correction_is_monotonic_and_at_least_the_raw_epp(v):
     corrected = float(martin_correction(v))
     assert np.isfinite(corrected) and corrected >= v
     assert float(martin_correction(v + 0.05)) > corrected
+
+
+def test_median_human_endplate_fails_at_the_paton_waud_occupancy():
+    """Transmission fails when 76 ± 5 % of the receptors are occupied by curare (Paton & Waud
+    1967); the healthy human endplate's margin puts its failure there."""
+    block = brentq(lambda b: safety_factor(HUMAN.replace(ach_site_block=b)) - 1.0, 0.0, 0.999)
+    assert 0.71 <= block <= 0.81
+
+
+def test_martin_correction_uses_mclachlan_martin_factor():
+    """McLachlan & Martin 1981: v' = v / (1 - 0.8 v / (E_rev - V_rest))."""
+    drive = HUMAN.e_rev_mV - HUMAN.v_rest_mV
+    assert float(martin_correction(20.0)) == pytest.approx(20.0 / (1 - 0.8 * 20.0 / drive))
+
+
+def test_threshold_is_lost_when_most_na_channels_are_gone():
+    """Saturating activation: with too few Na channels (or most inactivated) the endplate is
+    inexcitable - the basis of depolarizing block."""
+    assert np.isinf(threshold_gap_mV(0.003))
+    assert np.isfinite(threshold_gap_mV(0.05))
