@@ -1,10 +1,17 @@
 """What the clinician measures: repetitive nerve stimulation, the exercise test, single-fibre EMG,
 and what the patient feels: force during sustained use and its recovery with rest.
 
-Every function takes a :class:`~mgmodel.population.FiberPopulation`, runs its nerve terminals
-(:mod:`mgmodel.presynaptic`, binomial release per fibre per impulse) and its endplates (the
-fast-path EPP table) and decides, fibre by fibre and impulse by impulse, whether the EPP reaches
-the threshold. Results are frozen dataclasses of named arrays with scalar summaries.
+Every function takes a :class:`~mgmodel.population.FibrePopulation`, runs its nerve terminals
+(:mod:`mgmodel.presynaptic`: binomial release per fibre per impulse, each quantum of variable
+size, released at a variable instant) and its endplates (the fast-path EPP table) and decides,
+fibre by fibre and impulse by impulse, whether the EPP reaches the threshold. Results are frozen
+dataclasses of named arrays with scalar summaries.
+
+The nerve terminals are the muscle's own (``population.muscle.terminal``: the extraocular
+terminal recycles faster, :mod:`mgmodel.muscles`) unless ``presynaptic=`` gives others, e.g.
+``mgmodel.lems_presynaptic(0.6)`` for the Lambert-Eaton myasthenic syndrome: the same muscle
+then shows a low first CMAP, a decrement at 3 Hz and a large increment at 50 Hz and after a
+brief exercise - the presynaptic pattern that tells LEMS from MG.
 
 Repetitive nerve stimulation (RNS)
     A supramaximal stimulus excites every axon, so the CMAP is the sum of the action potentials
@@ -20,16 +27,23 @@ Exercise test
 Single-fibre EMG (SFEMG)
     Two fibres of one motor unit fire after each discharge of their axon; the interval between
     their action potentials varies from discharge to discharge - the *jitter*, measured as the
-    mean consecutive difference (MCD) of the interval. Here each fibre's latency is the time its
-    EPP takes to reach threshold (from the fast path) plus a fixed conduction time, so all the
-    jitter comes from the endplates, as it mostly does (Stålberg & Trontelj 1994). A discharge in
-    which one fibre fails is *blocking*. A study is abnormal (IFCN, Sanders et al. 2019) if the
-    mean MCD exceeds the muscle's limit or more than 10 % of pairs exceed the limit for one pair
-    (Stålberg et al. 2016).
+    mean consecutive difference (MCD) of the interval. Here each fibre's latency is the mean
+    release time of that discharge's quanta plus the time its EPP takes to reach threshold (from
+    the fast path) plus a fixed conduction time, so all the jitter comes from the endplates, as it
+    mostly does (Stålberg & Trontelj 1994): from the binomial count and the sizes of the quanta
+    (a smaller EPP crosses threshold later) and from the dispersion of release times. Nothing
+    is added as noise; jitter grows as the margin falls because a small EPP crosses threshold
+    on its flat part, and an endplate blocks only once its EPP fluctuates around threshold,
+    when its jitter is already high. A discharge in which one fibre fails is *blocking*. A study
+    is abnormal (IFCN, Sanders et al. 2019) if the mean MCD exceeds the muscle's limit or more
+    than 10 % of pairs exceed the limit for one pair (Stålberg et al. 2016).
 Sustained activation
     All motor units fire at one rate; force is the fraction of fibres that fire, weighted by
     cross-sectional area. Only transmission failure is modelled - not the metabolic fatigue of
-    the muscle fibres themselves - so a healthy muscle keeps its force.
+    the muscle fibres themselves - so a healthy muscle keeps its force. A fibre fires when the
+    quanta of that discharge reach its rested threshold (each EPP taken from rest: the summation
+    of EPPs and the Na inactivation that :func:`mgmodel.postsynaptic_train` adds at high rates
+    are left out here, a simplification that keeps minutes of 150 Hz firing fast to compute).
 """
 
 from __future__ import annotations
@@ -40,9 +54,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import check_int, check_number, check_rng
-from .population import FiberPopulation
-from .presynaptic import (PRESYNAPTIC, Presynaptic, TerminalState, _run, advance, after_activity,
-                          rested_state)
+from .population import FibrePopulation
+from .presynaptic import (Presynaptic, TerminalState, advance, after_activity, release_time_sd_ms,
+                          rested_state, simulate_release)
 
 __all__ = ["RNSResult", "simulate_rns", "ExerciseTestResult", "simulate_exercise_test",
            "SFEMGResult", "simulate_sfemg", "ActivationResult", "simulate_activation",
@@ -50,15 +64,19 @@ __all__ = ["RNSResult", "simulate_rns", "ExerciseTestResult", "simulate_exercise
 
 
 def _check_population(population):
-    if not isinstance(population, FiberPopulation):
-        raise ValueError("population must be a FiberPopulation from mgmodel.population.sample_fibers; "
+    if not isinstance(population, FibrePopulation):
+        raise ValueError("population must be a FibrePopulation from mgmodel.population.sample_fibres; "
                          f"got {type(population).__name__}")
     return population
 
 
-def _check_params(params):
+def _terminal(population, params):
+    """The nerve terminal to use: ``params``, or the muscle's own terminal when None."""
+    if params is None:
+        return population.muscle.terminal
     if not isinstance(params, Presynaptic):
-        raise ValueError(f"presynaptic must be an mgmodel.presynaptic.Presynaptic; got {type(params).__name__}")
+        raise ValueError("presynaptic must be an mgmodel.Presynaptic (e.g. mgmodel.lems_presynaptic(0.6)) "
+                         f"or None; got {type(params).__name__}")
     return params
 
 
@@ -89,6 +107,8 @@ class RNSResult:
         Peak EPP of every fibre at every stimulus, mV above rest.
     quanta : ndarray (N, S)
         Quanta released.
+    quantal_sum : ndarray (N, S)
+        Sum of the sizes of the quanta released, in mean quanta (what drives each EPP).
     fired : ndarray (N, S) of bool
         Whether each fibre fired.
     decrement_pct : float
@@ -105,6 +125,7 @@ class RNSResult:
     fraction_firing: np.ndarray
     epp_mV: np.ndarray = field(repr=False)
     quanta: np.ndarray = field(repr=False)
+    quantal_sum: np.ndarray = field(repr=False)
     fired: np.ndarray = field(repr=False)
     decrement_pct: float
     muscle: str
@@ -133,21 +154,33 @@ def _decrement(cmap):
     return float(100.0 * (1.0 - min(cmap[3], cmap[4]) / cmap[0]))
 
 
+#: Shortest interval (s) at which, with normal AChE, an impulse finds the endplate as it was at
+#: rest: the previous EPP has decayed and no receptors are left desensitized. Trains this slow
+#: (clinical 2-5 Hz RNS) take each EPP from rest; faster trains, or any train with AChE inhibited,
+#: go through :func:`mgmodel.postsynaptic_train` (summation, desensitization, Na inactivation).
+#: ``tests/test_electrodiagnosis.py`` checks that both give the same firing at 3 Hz.
+NO_SUMMATION_INTERVAL_S = 0.1
+
+
 def _train(population, times, params, state, rng):
-    """Release, EPPs and firing for a train; returns (quanta, epp, fired, state)."""
-    quanta, _, _, new_state = _run(population.quantal_content, times, params, state, rng, True)
-    epp = population.epp_mV(quanta)
-    return quanta, epp, _fires(population, epp), new_state
+    """Release, EPPs and firing for a train; returns (ReleaseTrain, epp, fired)."""
+    tr = simulate_release(population.quantal_content, times, params, state=state, rng=rng)
+    slow = times.size == 1 or float(np.min(np.diff(times))) >= NO_SUMMATION_INTERVAL_S
+    if slow and population.ache_activity >= 1.0:
+        epp = population.epp_mV(tr.quantal_sum)
+        return tr, epp, _fires(population, epp)
+    post = population.endplate_train(tr.quantal_sum, 1000.0 * times, with_latency=False)
+    return tr, post.epp_mV, post.fires
 
 
-def simulate_rns(population: FiberPopulation, rate_hz=3.0, n_stimuli=10, *, rng=None,
-                 state: TerminalState | None = None, presynaptic: Presynaptic = PRESYNAPTIC) -> RNSResult:
+def simulate_rns(population: FibrePopulation, rate_hz=3.0, n_stimuli=10, *, rng=None,
+                 state: TerminalState | None = None, presynaptic: Presynaptic | None = None) -> RNSResult:
     """Repetitive nerve stimulation: supramaximal stimuli at ``rate_hz``, CMAP per stimulus.
 
     Parameters
     ----------
-    population : FiberPopulation
-        The muscle (from :func:`mgmodel.population.sample_fibers`).
+    population : FibrePopulation
+        The muscle (from :func:`mgmodel.population.sample_fibres`).
     rate_hz : float
         Stimulation rate, Hz (0.1-200; clinically 2-3 Hz, or 20-50 Hz).
     n_stimuli : int
@@ -156,8 +189,9 @@ def simulate_rns(population: FiberPopulation, rate_hz=3.0, n_stimuli=10, *, rng=
         Random source of binomial release (``None`` = seed 0).
     state : TerminalState, optional
         Terminal state before the first stimulus (default: rested).
-    presynaptic : Presynaptic
-        Nerve-terminal constants.
+    presynaptic : Presynaptic, optional
+        Nerve-terminal constants (default: the muscle's own terminal,
+        ``population.muscle.terminal``); e.g. ``mgmodel.lems_presynaptic(0.6)`` for LEMS.
 
     Returns
     -------
@@ -166,26 +200,26 @@ def simulate_rns(population: FiberPopulation, rate_hz=3.0, n_stimuli=10, *, rng=
     Examples
     --------
     >>> from mgmodel import HUMAN
-    >>> from mgmodel.population import sample_fibers
-    >>> r = simulate_rns(sample_fibers(1000, HUMAN, rng=1), rng=2)
+    >>> from mgmodel.population import sample_fibres
+    >>> r = simulate_rns(sample_fibres(1000, HUMAN, rng=1), rng=2)
     >>> bool(r.decrement_pct < 5)
     True
     """
     pop = _check_population(population)
     rate = check_number("rate_hz", rate_hz, 0.1, 200.0, unit="Hz")
     n = check_int("n_stimuli", n_stimuli, 1, 10_000)
-    _check_params(presynaptic)
+    params = _terminal(pop, presynaptic)
     if state is None:
         state = rested_state(pop.n_fibres)
     elif not isinstance(state, TerminalState) or state.n_fibres != pop.n_fibres:
         raise ValueError(f"state must be a TerminalState of {pop.n_fibres} fibres; got {state!r:.60}")
     gen = check_rng(rng)
     times = np.arange(n) / rate
-    quanta, epp, fired, new_state = _train(pop, times, presynaptic, state, gen)
+    tr, epp, fired = _train(pop, times, params, state, gen)
     cmap = pop.cmap_weight @ fired
     return RNSResult(rate_hz=rate, times_s=times, cmap=cmap, fraction_firing=fired.mean(axis=0),
-                     epp_mV=epp, quanta=quanta, fired=fired, decrement_pct=_decrement(cmap),
-                     muscle=pop.muscle.name, state=new_state)
+                     epp_mV=epp, quanta=tr.quanta, quantal_sum=tr.quantal_sum, fired=fired,
+                     decrement_pct=_decrement(cmap), muscle=pop.muscle.name, state=tr.state)
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,14 +271,14 @@ class ExerciseTestResult:
         return float(np.nanmax(self.decrement_pct[sel]) - self.baseline.decrement_pct)
 
 
-def simulate_exercise_test(population: FiberPopulation, exercise_s=30.0, *, exercise_rate_hz=None,
+def simulate_exercise_test(population: FibrePopulation, exercise_s=30.0, *, exercise_rate_hz=None,
                            rate_hz=3.0, n_stimuli=10, times_after_s=(5.0, 60.0, 120.0, 180.0, 240.0),
-                           rng=None, presynaptic: Presynaptic = PRESYNAPTIC) -> ExerciseTestResult:
+                           rng=None, presynaptic: Presynaptic | None = None) -> ExerciseTestResult:
     """The RNS exercise protocol: baseline train, exercise, trains right after and at 1-4 min.
 
     Parameters
     ----------
-    population : FiberPopulation
+    population : FibrePopulation
     exercise_s : float
         Duration of maximal voluntary exercise, s (clinically 30-60 s; 0-600).
     exercise_rate_hz : float, optional
@@ -255,7 +289,8 @@ def simulate_exercise_test(population: FiberPopulation, exercise_s=30.0, *, exer
         When each post-exercise train starts, s after the end of exercise, increasing
         (default: 5 s - "immediately" - then 1, 2, 3 and 4 min).
     rng : None, int or numpy.random.Generator
-    presynaptic : Presynaptic
+    presynaptic : Presynaptic, optional
+        Default: the muscle's own terminal.
 
     Returns
     -------
@@ -267,7 +302,7 @@ def simulate_exercise_test(population: FiberPopulation, exercise_s=30.0, *, exer
         check_number("exercise_rate_hz", exercise_rate_hz, 0.0, 500.0, lo_open=True, unit="Hz")
     rate = check_number("rate_hz", rate_hz, 0.1, 200.0, unit="Hz")
     n = check_int("n_stimuli", n_stimuli, 5, 10_000)
-    _check_params(presynaptic)
+    presynaptic = _terminal(pop, presynaptic)
     try:
         after = np.asarray(times_after_s, dtype=float).ravel()
     except (TypeError, ValueError):
@@ -365,19 +400,21 @@ def _jitter(lat_a, lat_b):
     return float(np.mean(np.abs(np.diff(d)))), blocking
 
 
-def simulate_sfemg(population: FiberPopulation, n_pairs=20, n_discharges=100, *, rate_hz=10.0,
-                   rng=None, warmup_s=2.0, presynaptic: Presynaptic = PRESYNAPTIC) -> SFEMGResult:
+def simulate_sfemg(population: FibrePopulation, n_pairs=20, n_discharges=100, *, rate_hz=10.0,
+                   rng=None, warmup_s=2.0, presynaptic: Presynaptic | None = None) -> SFEMGResult:
     """Voluntary single-fibre EMG: jitter and blocking of ``n_pairs`` fibre pairs.
 
     The motor unit fires at ``rate_hz`` (voluntary SFEMG: 5-15 Hz); its terminals are brought to
     their steady state by ``warmup_s`` of firing, then ``n_discharges`` are recorded. Pairs are
     drawn at random from fibres whose endplates transmit at least once: a fibre that never fires
-    gives no potential to record. Latency = time for the EPP to reach threshold + a fixed
+    gives no potential to record. Latency = mean release time of the quanta of that discharge
+    (release-time dispersion, :func:`mgmodel.presynaptic.release_time_sd_ms`) + time for the EPP
+    of that discharge (binomial count × variable quantal size) to reach threshold + a fixed
     conduction time per fibre (1-3 ms), so pairs differ in mean interval but not in jitter.
 
     Parameters
     ----------
-    population : FiberPopulation
+    population : FibrePopulation
     n_pairs : int
         Pairs to record (1-500; IFCN: 20).
     n_discharges : int
@@ -387,7 +424,8 @@ def simulate_sfemg(population: FiberPopulation, n_pairs=20, n_discharges=100, *,
     rng : None, int or numpy.random.Generator
     warmup_s : float
         Firing before the recording starts, s (0-60).
-    presynaptic : Presynaptic
+    presynaptic : Presynaptic, optional
+        Default: the muscle's own terminal.
 
     Returns
     -------
@@ -398,7 +436,8 @@ def simulate_sfemg(population: FiberPopulation, n_pairs=20, n_discharges=100, *,
     n_dis = check_int("n_discharges", n_discharges, 10, 10_000)
     rate = check_number("rate_hz", rate_hz, 1.0, 50.0, unit="Hz")
     warm = check_number("warmup_s", warmup_s, 0.0, 60.0, unit="s")
-    _check_params(presynaptic)
+    presynaptic = _terminal(pop, presynaptic)
+    temperature = float(getattr(pop.endplate, "temperature_C", 37.0))
     if pop.n_fibres < 2:
         raise ValueError(f"population must have at least 2 fibres for SFEMG; got {pop.n_fibres}")
     gen = check_rng(rng)
@@ -414,8 +453,11 @@ def simulate_sfemg(population: FiberPopulation, n_pairs=20, n_discharges=100, *,
         cand = order[start:start + batch]
         start += cand.size
         state = after_activity(rested_state(cand.size), rate, warm, presynaptic)
-        quanta, _, _, _ = _run(pop.quantal_content[cand], times, presynaptic, state, gen, True)
-        lat = pop.latency_ms(quanta, cand)                       # (n, D), inf = fails
+        tr = simulate_release(pop.quantal_content[cand], times, presynaptic, state=state, rng=gen)
+        # at voluntary SFEMG rates (<= 50 Hz, usually 5-15 Hz) the previous EPP has decayed
+        # before the next discharge, so each latency is that of a single EPP from rest
+        lat = pop.latency_ms(tr.quantal_sum, cand)               # (n, D), inf = fails
+        lat = lat + release_time_sd_ms(tr.quanta, presynaptic, temperature) * gen.standard_normal(lat.shape)
         lat = lat + (1.0 + 2.0 * gen.random(cand.size))[:, None]  # conduction time, ms
         lat[~np.isfinite(lat)] = np.nan
         seen = np.any(np.isfinite(lat), axis=1)
@@ -503,13 +545,13 @@ class ActivationResult:
         return self._mean(1, t0, t0 + 1.0)
 
 
-def simulate_activation(population: FiberPopulation, duration_s=30.0, rate_hz=None, rest_s=60.0, *,
-                        retest_s=2.0, rng=None, presynaptic: Presynaptic = PRESYNAPTIC) -> ActivationResult:
+def simulate_activation(population: FibrePopulation, duration_s=30.0, rate_hz=None, rest_s=60.0, *,
+                        retest_s=2.0, rng=None, presynaptic: Presynaptic | None = None) -> ActivationResult:
     """Sustained voluntary activation, rest, and a short re-test: force over time.
 
     Parameters
     ----------
-    population : FiberPopulation
+    population : FibrePopulation
     duration_s : float
         Duration of the sustained activation, s (0.1-600).
     rate_hz : float, optional
@@ -519,7 +561,8 @@ def simulate_activation(population: FiberPopulation, duration_s=30.0, rate_hz=No
     retest_s : float
         Duration of the re-test, s (0 = none; up to 60).
     rng : None, int or numpy.random.Generator
-    presynaptic : Presynaptic
+    presynaptic : Presynaptic, optional
+        Default: the muscle's own terminal.
 
     Returns
     -------
@@ -531,7 +574,7 @@ def simulate_activation(population: FiberPopulation, duration_s=30.0, rate_hz=No
         check_number("rate_hz", rate_hz, 1.0, 300.0, unit="Hz")
     rest = check_number("rest_s", rest_s, 0.0, 3600.0, unit="s")
     retest = check_number("retest_s", retest_s, 0.0, 60.0, unit="s")
-    _check_params(presynaptic)
+    presynaptic = _terminal(pop, presynaptic)
     gen = check_rng(rng)
 
     thr = _threshold_quanta(pop)
@@ -549,8 +592,9 @@ def simulate_activation(population: FiberPopulation, duration_s=30.0, rate_hz=No
         # chunks keep the (N, chunk) arrays small for long activations
         for c0 in range(0, n_imp, 500):
             tc = times[c0:c0 + 500]
-            quanta, _, _, state = _run(pop.quantal_content, tc - tc[0], presynaptic, state, gen, True)
-            fired = quanta >= thr[:, None]
+            tr = simulate_release(pop.quantal_content, tc - tc[0], presynaptic, state=state, rng=gen)
+            state = tr.state
+            fired = tr.quantal_sum >= thr[:, None]
             f_parts.append(w @ fired)
             t_parts.append(start + tc)
             b_parts.append(np.full(tc.size, bout))
@@ -584,7 +628,7 @@ def _threshold_quanta(pop):
 # --------------------------------------------------------------------------------------------
 # Endplates that fire, fail, or are silent
 # --------------------------------------------------------------------------------------------
-def classify_endplates(population: FiberPopulation, *, detection_mV=0.5, quanta=None) -> dict:
+def classify_endplates(population: FibrePopulation, *, detection_mV=0.5, quanta=None) -> dict:
     """Fractions of suprathreshold, subthreshold and silent endplates for one nerve impulse.
 
     *Suprathreshold*: the EPP reaches threshold. *Subthreshold*: an EPP is seen but stays below

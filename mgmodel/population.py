@@ -2,8 +2,8 @@
 
 A patient does not feel one endplate. Weakness is the fraction of fibres whose transmission fails,
 and fibres differ: in receptor number, in how much transmitter their nerve terminal releases, in
-their firing threshold and in size. :func:`sample_fibers` draws such a population with a seeded
-``numpy.random.Generator``; the result, a :class:`FiberPopulation`, holds one array per property
+their firing threshold and in size. :func:`sample_fibres` draws such a population with a seeded
+``numpy.random.Generator``; the result, a :class:`FibrePopulation`, holds one array per property
 and evaluates the EPP of every fibre at once through the fast path (:mod:`mgmodel.fastpath`).
 
 Disease scales the whole population
@@ -33,12 +33,22 @@ disease, per endplate     in MG the loss differs widely between endplates of one
                           the same endplates lose both receptors and folds, as complement does
 ========================  =====================================================================
 
-The healthy spreads are set so that, with the core's median safety factor of 2.1, at least 99 %
-of healthy fibres stay above threshold at every stimulus of a 3 Hz train (calibration section 3)
-and a healthy SFEMG study is normal (section 5): wider spreads put a few healthy fibres so close to
-threshold that they jitter and block. The resulting healthy safety factors span about 1.5-3
-(1st-99th percentile), narrower than the 4.1-12 that Paton & Waud (1967) found between cat
-muscles with a pharmacological measure.
+The healthy spreads are set so that at least 99 % of healthy fibres stay above threshold at every
+stimulus of a 3 Hz train and no healthy fibre blocks in SFEMG: wider spreads put a few healthy
+fibres so close to threshold that they jitter and block. (The healthy mean jitter is still ~32
+µs, above the 30 µs limit; that comes from the endplate's median margin, see below and
+``tests/test_electrodiagnosis.py``.) The pharmacological margin gives a
+second check of the spread (Paton & Waud 1967, cat): transmission begins to fail when curare
+occupies 0.76 ± 0.05 of the receptors and is nearly fully blocked at 0.92, i.e. the fibres'
+margins span a factor of ~3 in receptors left (0.24 → 0.08). The model's fibres span a factor
+of ~2.5 between 5 % and 95 % failing (``ach_site_block`` 0.65 → 0.86 with the endplate of this
+version, whose median safety factor, ~2.1, sets where the span lies): the spread is about right,
+the median margin of the endplate too small (a median of ~2.5 would put both ends on Paton &
+Waud's figures).
+
+Quantal content, AChR and threshold are fixed per fibre; what varies from impulse to impulse is
+release itself (:mod:`mgmodel.presynaptic`: a binomial count of quanta of variable size released
+at variable instants), which the electrodiagnosis functions draw.
 
 Each fibre's contribution to the compound muscle action potential (CMAP) is taken proportional to
 its diameter, and to force to its cross-sectional area (diameter²) (modelling choice).
@@ -47,6 +57,7 @@ its diameter, and to force to its cross-sectional area (diameter²) (modelling c
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,9 +66,10 @@ from . import fastpath as _fp
 from ._checks import check_array, check_int, check_rng
 from .muscles import MuscleProfile, get_muscle
 from .parameters import HUMAN, Endplate
+from .postsynaptic import postsynaptic_train
 from .safety import threshold_gap_mV
 
-__all__ = ["FiberPopulation", "sample_fibers", "HETEROGENEITY", "draw_fibres", "apply_disease"]
+__all__ = ["FibrePopulation", "sample_fibres", "HETEROGENEITY", "draw_fibres", "apply_disease"]
 
 #: Spreads (coefficients of variation) of the fibre-to-fibre differences; see the module docstring.
 HETEROGENEITY = {
@@ -83,7 +95,7 @@ def _readonly(a):
 
 
 @dataclass(frozen=True, eq=False)
-class FiberPopulation:
+class FibrePopulation:
     """A sampled population of muscle fibres and their endplates (one array entry per fibre).
 
     Attributes
@@ -159,8 +171,8 @@ class FiberPopulation:
 
     # -- EPPs -------------------------------------------------------------------------------
     @functools.cached_property
-    def _epp(self) -> "_FibreEPP":
-        return _FibreEPP(_fp.epp_table(self.endplate), self.functional_achr, self.ache_activity,
+    def _epp(self) -> "_fp.FibreEPP":
+        return _fp.FibreEPP(_fp.epp_table(self.endplate), self.functional_achr, self.ache_activity,
                          self.na_channel_fraction, self.capacitance_scale)
 
     def epp_mV(self, quanta=None) -> np.ndarray:
@@ -199,6 +211,22 @@ class FiberPopulation:
                              col(self.na_channel_fraction))
         return np.where(finite, t, np.inf)
 
+    def endplate_train(self, quanta, times_ms, fibres=None, *, with_latency=True):
+        """The endplates of (some) fibres across a train: EPPs with summation, firing, latency.
+
+        ``quanta`` (n, S) are the quanta (or quantal sums) released at the fibres ``fibres``
+        (indices; default all) at ``times_ms`` (S,); returns the
+        :class:`mgmodel.postsynaptic.PostsynapticTrain` of :func:`mgmodel.postsynaptic_train`
+        for these fibres (their own AChR, folds, size and threshold); ``with_latency=False``
+        skips the latencies (faster).
+        """
+        idx = np.arange(self.n_fibres) if fibres is None else np.asarray(fibres, dtype=int)
+        return postsynaptic_train(_fp.epp_table(self.endplate), self.functional_achr[idx], quanta, times_ms,
+                                  ache_activity=self.ache_activity,
+                                  na_channel_fraction=self.na_channel_fraction[idx],
+                                  cap_scale=self.capacitance_scale[idx],
+                                  threshold_gap_mV=self.threshold_gap_mV[idx], with_latency=with_latency)
+
     def summary(self) -> dict:
         """Medians and spreads of the population, and its healthy-state safety factor."""
         sf = self.safety_factor()
@@ -214,7 +242,7 @@ class FiberPopulation:
 
     def __repr__(self) -> str:
         s = self.summary()
-        return (f"FiberPopulation({s['n_fibres']} fibres, {s['muscle']}, median AChR "
+        return (f"FibrePopulation({s['n_fibres']} fibres, {s['muscle']}, median AChR "
                 f"{s['median_achr_fraction']:.2f}, median SF {s['median_safety_factor']:.2f}, "
                 f"{100 * s['fraction_sf_above_1']:.1f} % above threshold)")
 
@@ -254,7 +282,7 @@ def apply_disease(draws: dict, prof: MuscleProfile, endplate: Endplate, achr_fra
     return achr, na, gap, quanta
 
 
-def sample_fibers(n, endplate: Endplate = HUMAN, *, muscle="limb", rng=None) -> FiberPopulation:
+def sample_fibres(n, endplate: Endplate = HUMAN, *, muscle="limb", rng=None) -> FibrePopulation:
     """Draw a population of ``n`` muscle fibres with their endplates.
 
     Parameters
@@ -271,12 +299,12 @@ def sample_fibers(n, endplate: Endplate = HUMAN, *, muscle="limb", rng=None) -> 
 
     Returns
     -------
-    FiberPopulation
+    FibrePopulation
 
     Examples
     --------
     >>> from mgmodel import HUMAN
-    >>> pop = sample_fibers(1000, HUMAN, rng=1)
+    >>> pop = sample_fibres(1000, HUMAN, rng=1)
     >>> 2.0 <= float(np.median(pop.safety_factor())) <= 5.0
     True
     """
@@ -290,71 +318,25 @@ def sample_fibers(n, endplate: Endplate = HUMAN, *, muscle="limb", rng=None) -> 
                                           endplate.na_channel_fraction, endplate.quantal_content)
     diameter, cap = draws["diameter"], draws["capacitance_scale"]
 
-    return FiberPopulation(
+    return FibrePopulation(
         achr_fraction=achr, na_channel_fraction=na, threshold_gap_mV=gap, quantal_content=quanta,
         diameter=diameter, capacitance_scale=cap, ach_site_block=endplate.ach_site_block,
         ache_activity=endplate.ache_activity, endplate=endplate, muscle=prof, seed_info=seed_info,
     )
 
 
-class _FibreEPP:
-    """Peak EPP of fixed fibres for any quanta: the fast-path table with the fibre axes resolved.
 
-    AChE activity is shared by the population, and each fibre's AChR and fold fraction do not
-    change during a train, so their interpolation weights are computed once; for each impulse
-    only the quanta axis is searched. Values are identical to ``EPPTable.peak_mV`` (the test
-    suite checks it); this is 20-30 times faster for large populations.
-    """
+def sample_fibers(*args, **kwargs) -> FibrePopulation:
+    """Deprecated spelling of :func:`sample_fibres` (same arguments and result)."""
+    warnings.warn("mgmodel.sample_fibers is deprecated; use mgmodel.sample_fibres (same arguments)",
+                  DeprecationWarning, stacklevel=2)
+    return sample_fibres(*args, **kwargs)
 
-    def __init__(self, table, functional_achr, ache, na, cap_scale):
-        peak = table.peak                                     # (F, A, E, M)
-        n_f, n_a, n_e, n_m = peak.shape
-        ag = _fp._ACHE_GRID
-        ia = int(np.clip(np.searchsorted(ag, ache, side="right") - 1, 0, n_a - 2))
-        wa = float(np.clip((ache - ag[ia]) / (ag[ia + 1] - ag[ia]), 0.0, 1.0))
-        tab = peak[:, ia] * (1.0 - wa) + peak[:, ia + 1] * wa   # (F, E, M)
-        packed = np.zeros(tab.shape, dtype=complex)            # value and step to the next node
-        packed.real = tab
-        packed.imag[..., :-1] = np.diff(tab, axis=-1)
-        self._flat = packed.ravel()
-        self._n_m = n_m
-        f = np.asarray(functional_achr, float)
-        below = f < _fp._F_GRID[0]                              # unbuffered patch: scale the quanta
-        self._qscale = np.where(below, f / _fp._F_GRID[0], 1.0) / cap_scale
-        lf, lg = np.log(np.maximum(f, _fp._F_GRID[0])), np.log(_fp._F_GRID)
-        i0 = np.clip(np.searchsorted(lg, lf, side="right") - 1, 0, n_f - 2)
-        w0 = np.clip((lf - lg[i0]) / (lg[i0 + 1] - lg[i0]), 0.0, 1.0)
-        esc = _fp._escape_axis(na, table.constants["escape_gain_fold_loss"])
-        eg = _fp._ESC_GRID
-        i2 = np.clip(np.searchsorted(eg, esc, side="right") - 1, 0, n_e - 2)
-        w2 = np.clip((esc - eg[i2]) / (eg[i2 + 1] - eg[i2]), 0.0, 1.0)
-        self._base = (i0 * n_e + i2) * n_m
-        self._corners = ((0, (1 - w0) * (1 - w2)), (n_m, (1 - w0) * w2),
-                         (n_e * n_m, w0 * (1 - w2)), (n_e * n_m + n_m, w0 * w2))
-        g = _fp._M_GRID
-        self._g = g
-        self._lg1 = np.log(g[1])
-        self._dlg = np.log(g[2] / g[1])
-        if not np.allclose(np.diff(np.log(g[1:])), self._dlg, rtol=1e-9, atol=1e-12):
-            raise RuntimeError("the fast-path quanta grid is no longer geometric; update _FibreEPP")
 
-    def peak(self, quanta):
-        m = np.asarray(quanta, float)
-        col = (lambda a: a[:, None]) if m.ndim == 2 else (lambda a: a)
-        m = m * col(self._qscale)
-        g = self._g
-        x = (np.log(np.maximum(m, g[1])) - self._lg1) / self._dlg
-        j = np.minimum(x.astype(np.int64), self._n_m - 3) + 1
-        low = m < g[1]
-        j[low] = 0
-        gj = g[j]
-        fr = (m - gj) / (g[j + 1] - gj)
-        np.clip(fr, 0.0, 1.0, out=fr)
-        idx = j + col(self._base)
-        out = None
-        for off, w in self._corners:
-            z = self._flat[idx + off]
-            v = z.real + fr * z.imag
-            v *= col(w)
-            out = v if out is None else out + v
-        return out
+def __getattr__(name):
+    # the deprecated class spelling: the same class, with a warning
+    if name == "FiberPopulation":
+        warnings.warn("mgmodel.FiberPopulation is deprecated; use mgmodel.FibrePopulation",
+                      DeprecationWarning, stacklevel=2)
+        return FibrePopulation
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

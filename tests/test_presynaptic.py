@@ -1,11 +1,11 @@
-"""Nerve-terminal dynamics: rundown, U shape, binomial release, potentiation and exhaustion
-(calibration.md section 4, presynaptic rows)."""
+"""Nerve-terminal dynamics: binomial release, quantal size, calcium, LEMS, rundown, U shape,
+potentiation and exhaustion (sources in the module docstring of mgmodel.presynaptic)."""
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from mgmodel.presynaptic import (PRESYNAPTIC, Presynaptic, advance, after_activity, relative_release,
-                                 rested_state, simulate_release)
+from mgmodel.presynaptic import (PRESYNAPTIC, Presynaptic, advance, after_activity, lems_presynaptic,
+                                 relative_release, release_time_sd_ms, rested_state, simulate_release)
 from mgmodel.presynaptic import _reserve_after
 
 
@@ -40,16 +40,69 @@ def test_high_rates_run_down_less_than_3_hz_over_the_first_stimuli():
         assert high.min() >= 0.8
 
 
-def test_release_is_binomial_and_sub_poisson():
+def test_release_is_binomial_with_a_physiological_probability():
+    """Binomial release (Johnson & Wernig 1971; Miyamoto 1975), p <= 0.7: Fano factor 1 - p."""
+    p = PRESYNAPTIC.release_probability
+    assert 0.1 <= p <= 0.7
     q = np.full(20000, 45.0)
     train = simulate_release(q, [0.0], rng=5)
     m = train.quanta[:, 0]
     assert np.all(m == np.round(m))
     assert m.mean() == pytest.approx(45.0, rel=0.02)
-    fano = m.var() / m.mean()
-    assert fano < 0.1                                   # far below Poisson (1)
-    p = PRESYNAPTIC.release_probability
-    assert m.var() == pytest.approx(45.0 * (1 - p), rel=0.25)
+    assert m.var() / m.mean() == pytest.approx(1.0 - p, rel=0.1)     # sub-Poisson (Poisson: 1)
+
+
+def test_quantal_size_varies_with_cv_0_3():
+    """Sum of quantal sizes: mean m, extra variance m CV^2 (del Castillo & Katz 1954; CV 0.3)."""
+    cv = PRESYNAPTIC.quantal_size_cv
+    assert cv == pytest.approx(0.3, abs=0.05)
+    for q0 in (45.0, 3.0):                                  # normal branch and gamma branch
+        train = simulate_release(np.full(40000, q0), [0.0], rng=6)
+        m, s = train.quanta[:, 0], train.quantal_sum[:, 0]
+        assert s.mean() == pytest.approx(m.mean(), rel=0.02)
+        assert np.var(s - m) == pytest.approx(m.mean() * cv ** 2, rel=0.1)
+        assert np.all(s >= 0) and np.all(s[m == 0] == 0)
+    det = simulate_release([45.0], [0.0, 0.1], stochastic=False)
+    np.testing.assert_array_equal(det.quantal_sum, det.quanta)
+
+
+def test_release_rises_with_the_fourth_power_of_calcium_at_low_calcium():
+    """Dodge & Rahamimoff 1967: release ~ [Ca]^4 at low calcium, saturating at normal calcium."""
+    low = [relative_release(3.0, 1, PRESYNAPTIC.replace(ca_entry_fraction=c))[0] for c in (0.1, 0.2)]
+    assert low[1] / low[0] == pytest.approx(2.0 ** 4, rel=0.1)
+    high = [relative_release(3.0, 1, PRESYNAPTIC.replace(ca_entry_fraction=c))[0] for c in (1.0, 1.2)]
+    assert high[1] / high[0] < 1.2                          # near saturation: much less than 1.2^4
+
+
+def test_lems_terminal_releases_little_and_facilitates_strongly():
+    """LEMS (Elmqvist & Lambert 1968; Lambert & Elmqvist 1971): low quantal content at rest,
+    normal quantal size, large facilitation at high rates; healthy facilitation is modest."""
+    lems = lems_presynaptic(0.6)
+    assert lems.ca_entry_fraction == 0.6 and lems.quantal_size_cv == PRESYNAPTIC.quantal_size_cv
+    rest = relative_release(3.0, 1, lems)[0]
+    assert rest < 0.5
+    gain_lems = relative_release(50.0, 50, lems).max() / rest
+    gain_healthy = relative_release(50.0, 50).max()
+    assert gain_lems > 2.0
+    assert gain_healthy < 1.4
+    after = after_activity(rested_state(1), 20.0, 10.0, lems)          # 10 s of exercise
+    assert relative_release(3.0, 1, lems, state=advance(after, 2.0))[0] > 1.5 * rest
+    with pytest.raises(ValueError, match="ca_entry_fraction"):
+        lems_presynaptic(0.0)
+    with pytest.raises(ValueError, match="ca_entry_fraction"):
+        lems_presynaptic(1.5)
+
+
+def test_release_time_dispersion():
+    """Spread of quantal release times: shorter when warm (Q10 ~3, Katz & Miledi 1965), and the
+    mean release time of m quanta varies as sd / sqrt(m)."""
+    sd = release_time_sd_ms(np.array([1.0, 4.0, 0.0]))
+    assert sd[0] == pytest.approx(PRESYNAPTIC.release_dispersion_ms)
+    assert sd[1] == pytest.approx(sd[0] / 2) and sd[2] == 0.0
+    cold = release_time_sd_ms(np.array([1.0]), temperature_C=27.0)[0]
+    assert cold == pytest.approx(sd[0] * PRESYNAPTIC.release_dispersion_q10)
+    with pytest.raises(ValueError, match="temperature_C"):
+        release_time_sd_ms(np.array([1.0]), temperature_C=50.0)
 
 
 def test_deterministic_release_equals_expected():
@@ -122,3 +175,7 @@ def test_bad_input():
         simulate_release([45.0, 45.0], [0.0], state=rested_state(3))
     with pytest.raises(ValueError, match="n_fibres"):
         rested_state(0)
+    with pytest.raises(ValueError, match="release_probability"):
+        Presynaptic(release_probability=0.9)          # 0.9 x 1.4 > 1 when facilitated
+    with pytest.raises(ValueError, match="release_fraction"):
+        Presynaptic(release_probability=0.25)         # more docked than the store holds
