@@ -7,19 +7,31 @@ populations) at every day:
 1. The disease sets each muscle group's endplate state: AChR present and blocked, fold membrane
    with its Na channels, AChE activity. Chronic loss of receptors raises the quantal content
    (presynaptic compensation, :func:`mgmodel.parameters.compensated_quantal_content`).
-2. A fixed, seeded sample of fibres per muscle group (:func:`mgmodel.population.draw_fibres`) is
-   put in that state (:func:`mgmodel.population.apply_disease`), and each fibre's EPP is taken from
-   the fast path for the quanta released during sustained use: the plateau of the rundown at the
-   group's own firing rate (:func:`mgmodel.presynaptic.relative_release`, mean over a 2-s burst).
+2. Strength of a group is an **expectation over its fibre population**, not a draw: a large fixed
+   sample of :data:`FIBRE_SAMPLE_SIZE` fibres per group (:func:`fibre_sample`, drawn once with its
+   own fixed seed and shared by every patient) is put in the group's state
+   (:func:`mgmodel.population.apply_disease`), and each fibre's EPP is taken from the fast path for
+   the quanta released during sustained use: the plateau of the rundown at the group's own firing
+   rate through the group's own nerve terminal (:func:`mgmodel.presynaptic.relative_release` with
+   :attr:`mgmodel.muscles.MuscleProfile.terminal`, mean over a 2-s burst; the ocular terminal,
+   which recycles faster, keeps 0.93 of its rested release at 150 Hz where a limb terminal would
+   keep 0.67). Severity and crisis
+   are therefore properties of the patient, not of a seed (the sampling error of the mean strength
+   is below 0.01).
 3. A fibre fires with probability ``Φ((EPP - gap) / σ)``, where σ is the impulse-to-impulse
    spread of its EPP from binomial release and quantal size (``CV² = (1 - p + CV_q²) / m``; del
    Castillo & Katz 1954; CV_q = 0.3, Katz & Miledi 1972). **Strength** of a group is the
-   force-weighted fraction of fibres firing (force ∝ fibre cross-section).
-4. When AChE inhibition exceeds 80 % (``therapy.DEPOLARIZING_BLOCK_INHIBITION``) the long-lasting
-   endplate current keeps the endplate depolarized between impulses, its Na channels inactivate
-   and fibres stop firing - the cholinergic (depolarizing) block (Engel et al. 1973; Ohno et al.
-   1998 for COLQ deficiency). The blocked share grows linearly from 0 at 80 % to 1 at 100 %
-   inhibition of the day's lowest AChE activity (a modelling choice).
+   force-weighted fraction of fibres firing (force ∝ fibre cross-section), relative to the same
+   group of a healthy person (:func:`healthy_strength`), as the clinical scales score function
+   against normal (relative strength keeps a healthy person at 1 in every group).
+4. When AChE activity at the day's deepest falls below 20 % (inhibition beyond
+   ``therapy.DEPOLARIZING_BLOCK_INHIBITION``) the long-lasting endplate current keeps the endplate
+   depolarized between impulses, its Na channels inactivate and fibres stop firing - the
+   cholinergic (depolarizing) block (Engel et al. 1973; Ohno et al. 1998 for COLQ deficiency).
+   Prolonged endplate currents block by summation, so the blocked share grows with the firing
+   rate: ``deficit x rate / (rate + 20 Hz)``, with ``deficit`` rising linearly from 0 at 20 % to 1
+   at 0 % AChE activity (modelling choice). A diaphragm firing at 12 Hz is blocked less than an
+   eye muscle at 150 Hz: congenital AChE deficiency (COLQ) weakens without a permanent crisis.
 
 Clinical readout
 ----------------
@@ -29,11 +41,26 @@ talking, chewing, swallowing <- bulbar; breathing <- respiratory; brushing teeth
 rising from a chair <- limb; double vision, eyelid droop <- ocular. Score 0 for w < 0.25,
 1 for w < 0.50, 2 for w < 0.75, 3 otherwise. The cut-offs are a modelling choice: daily activities
 use well under half of a muscle's maximal force, so function is lost only after much of the
-force is (the item anchors are "normal", "mild", "moderate", "severe/unable").
+force is (the item anchors are "normal", "mild", "moderate", "severe/unable"). The trials
+(:mod:`mgmodel.trials.outcomes`) add item-level noise and day-to-day fluctuation on top.
 
-**Crisis**: respiratory strength below 0.30. Forced vital capacity scales with inspiratory muscle
-strength; intubation is considered when it falls below ~20 mL/kg, about 30 % of a normal
-~65-70 mL/kg (the "20/30/40 rule"; Lacomis 2005, Neurocrit Care 3:189).
+**Crisis** is an event, an episode of respiratory failure: it starts on the day respiratory
+strength falls below :data:`CRISIS_STRENGTH` (0.30) and lasts until it has recovered to
+:data:`CRISIS_RECOVERY_STRENGTH` (0.40), so a patient near the line does not flicker in and out.
+Forced vital capacity scales with inspiratory muscle strength; intubation is considered when it
+falls below ~20 mL/kg, about 30 % of a normal ~65-70 mL/kg, and weaning when it is back above
+~25 mL/kg (the "20/30/40 rule"; Lacomis 2005, Neurocrit Care 3:189). Crises are usually
+*triggered*: infection is the most common precipitant (38 % of crises, Thomas et al. 1997
+Neurology 48:1253). An :class:`Infection` passed in ``events`` lowers the strength of every group
+for its duration (fever and systemic illness lower the margin of transmission; modelling choice
+for the size, :data:`INFECTION_STRENGTH_LOSS`); each episode records what triggered it.
+
+**Cholinergic side effects**: nicotinic (fasciculations, cramps) and muscarinic (diarrhoea,
+sweating) effects of AChE inhibitors grow with how little AChE is left at the day's deepest. In
+MuSK MG the antibody has already displaced part of the endplate AChE (ColQ; Kawakami et al. 2011
+Neurology 77:1819), so a standard dose leaves less and patients tolerate it poorly (Evoli et al.
+2003 Brain 126:2304; Punga et al. 2006 Muscle Nerve 34:111). ``cholinergic_side_effects`` flags days
+whose AChE activity at the deepest is below :data:`CHOLINERGIC_SIDE_EFFECT_ACTIVITY`.
 """
 
 from __future__ import annotations
@@ -45,20 +72,21 @@ from types import MappingProxyType
 import numpy as np
 from scipy.special import ndtr
 
-from ._checks import check_int, check_rng
+from ._checks import check_array, check_int, check_number, check_rng
 from .disease import SlowCourse, simulate_disease
 from .fastpath import epp_table
 from .muscles import get_muscle
 from .parameters import HUMAN, compensated_quantal_content
 from .patients import MUSCLE_GROUPS, get_patient
-from .plots import OKABE_ITO
 from .population import apply_disease, draw_fibres
 from .presynaptic import PRESYNAPTIC, relative_release
 from .safety import threshold_gap_mV
-from .therapy import DEPOLARIZING_BLOCK_INHIBITION
+from .therapy import DEPOLARIZING_BLOCK_INHIBITION, Pyridostigmine
 
-__all__ = ["CourseResult", "simulate_course", "plot_course", "MG_ADL_ITEMS", "CRISIS_STRENGTH",
-           "adl_item_score", "mean_strength", "therapy_effect", "therapy_matrix"]
+__all__ = ["CourseResult", "simulate_course", "MG_ADL_ITEMS", "CRISIS_STRENGTH", "CRISIS_RECOVERY_STRENGTH",
+           "Infection", "adl_item_score", "mean_strength", "group_strength", "fibre_sample",
+           "FIBRE_SAMPLE_SIZE", "healthy_strength", "CHOLINERGIC_SIDE_EFFECT_ACTIVITY", "transient_worsening",
+           "strength_over_days", "DAY_SAMPLING_TOL", "DAY_SAMPLING_STEP"]
 
 #: MG-ADL items and the muscle group that serves each (Wolfe et al. 1999).
 MG_ADL_ITEMS = MappingProxyType({
@@ -68,14 +96,63 @@ MG_ADL_ITEMS = MappingProxyType({
 })
 #: Weakness cut-offs for item scores 1, 2 and 3 (modelling choice; see the module docstring).
 ADL_CUTOFFS = (0.25, 0.50, 0.75)
-#: Respiratory strength below which the model flags a myasthenic crisis (Lacomis 2005).
+#: Respiratory strength below which a myasthenic crisis starts (Lacomis 2005).
 CRISIS_STRENGTH = 0.30
+#: Respiratory strength at which a crisis ends (weaning, vital capacity ~25 mL/kg; Lacomis 2005).
+CRISIS_RECOVERY_STRENGTH = 0.40
 #: Coefficient of variation of the quantal size (MEPP amplitude), Katz & Miledi 1972.
 QUANTAL_SIZE_CV = 0.3
-#: Fibres sampled per muscle group (their spread of states makes strength fall smoothly).
-N_FIBRES = 40
+#: Fibres in the fixed sample per muscle group over which strength is averaged.
+FIBRE_SAMPLE_SIZE = 512
+#: Seed of the fixed fibre sample (one sample shared by every patient and every call).
+FIBRE_SAMPLE_SEED = 1954
 #: Length of the burst of sustained use whose mean release sets strength, s.
 BURST_S = 2.0
+#: Firing rate at which half the depolarization-blocked share is reached, Hz (modelling choice).
+DEPOLARIZING_BLOCK_HALF_RATE_HZ = 20.0
+#: AChE activity (fraction of normal) at the day's deepest below which cholinergic side effects
+#: appear (modelling choice between the therapeutic 50-80 % and the 20 % of depolarizing block).
+CHOLINERGIC_SIDE_EFFECT_ACTIVITY = 0.5
+#: Fractional loss of strength at the height of an infection of severity 1 (modelling choice).
+INFECTION_STRENGTH_LOSS = 0.5
+
+
+@dataclass(frozen=True)
+class Infection:
+    """An intercurrent infection: the commonest trigger of myasthenic crisis (Thomas et al. 1997).
+
+    For ``duration_days`` from ``start_day`` the strength of every muscle group is multiplied by
+    ``1 - INFECTION_STRENGTH_LOSS * severity * sin(pi * s / duration)`` (``s`` days into the
+    illness): worst in the middle, gone at the end.
+
+    Parameters
+    ----------
+    start_day : float
+        First day of the illness (>= 0).
+    duration_days : float
+        Length of the illness, days (1-60).
+    severity : float
+        0 (none) to 1 (a severe febrile illness such as pneumonia).
+    """
+
+    start_day: float = 0.0
+    duration_days: float = 10.0
+    severity: float = 1.0
+
+    label = "infection"
+
+    def __post_init__(self):
+        object.__setattr__(self, "start_day", check_number("start_day", self.start_day, 0, None, unit="days"))
+        object.__setattr__(self, "duration_days",
+                           check_number("duration_days", self.duration_days, 1, 60, unit="days"))
+        object.__setattr__(self, "severity", check_number("severity", self.severity, 0, 1))
+
+    def strength_factor(self, t_days):
+        """Multiplier of strength (<= 1) on the days ``t_days``."""
+        s = np.asarray(t_days, float) - self.start_day
+        on = (s >= 0) & (s <= self.duration_days)
+        bump = np.where(on, np.sin(np.pi * np.clip(s, 0, self.duration_days) / self.duration_days), 0.0)
+        return 1.0 - INFECTION_STRENGTH_LOSS * self.severity * bump
 
 
 @dataclass(frozen=True)
@@ -99,7 +176,12 @@ class CourseResult:
     mg_adl : ndarray
         Model MG-ADL total, 0-24 (int).
     crisis : ndarray of bool
-        Respiratory strength below :data:`CRISIS_STRENGTH`.
+        Inside an episode of crisis (see the module docstring).
+    crisis_episodes : tuple of (start_day, end_day, trigger)
+        Each episode; ``end_day`` is None if it lasts to the end; ``trigger`` is the label of the
+        event active when it began ("infection") or "disease".
+    cholinergic_side_effects : ndarray of bool
+        Days on an AChE inhibitor with cholinergic side effects (see the module docstring).
     therapy_intervals : tuple
         (label, start_day, end_day) of each therapy.
     patient : Patient
@@ -119,6 +201,8 @@ class CourseResult:
     mg_adl_items: MappingProxyType
     mg_adl: np.ndarray
     crisis: np.ndarray
+    crisis_episodes: tuple
+    cholinergic_side_effects: np.ndarray
     therapy_intervals: tuple
     patient: object
     disease: SlowCourse
@@ -138,17 +222,84 @@ def adl_item_score(weakness):
 
 
 @functools.lru_cache(maxsize=16)
-def _sustained_release(rate_hz):
-    """Mean quantal content over a burst of sustained use at ``rate_hz``, relative to rested."""
-    n = max(2, int(round(BURST_S * rate_hz)))
-    return float(np.mean(relative_release(rate_hz, n)))
+def _sustained_release(group):
+    """Mean quantal content over a burst of sustained use of ``group``, relative to rested.
 
-
-def _group_readout(group, state, draws, table):
-    """Safety factor of the median endplate and strength of one muscle group, per day."""
+    The burst runs at the group's own firing rate through the group's own nerve terminal
+    (:attr:`mgmodel.muscles.MuscleProfile.terminal`: the ocular terminal recycles faster).
+    """
     prof = get_muscle(group)
-    achr, na, block, ache = (state.achr_fraction, state.na_channel_fraction, state.ach_site_block,
-                             state.ache_activity)
+    rate_hz = prof.firing_rate_hz
+    n = max(2, int(round(BURST_S * rate_hz)))
+    return float(np.mean(relative_release(rate_hz, n, prof.terminal)))
+
+
+@functools.lru_cache(maxsize=8)
+def fibre_sample(group):
+    """The fixed sample of fibres of one muscle group (read-only arrays; see the module docstring)."""
+    prof = get_muscle(group)
+    seed = FIBRE_SAMPLE_SEED + MUSCLE_GROUPS.index(prof.name) if prof.name in MUSCLE_GROUPS else FIBRE_SAMPLE_SEED
+    draws = draw_fibres(FIBRE_SAMPLE_SIZE, prof, np.random.default_rng(seed))
+    for v in draws.values():
+        v.setflags(write=False)
+    return draws
+
+
+@functools.lru_cache(maxsize=8)
+def healthy_strength(group):
+    """Force-weighted fraction of fibres firing in sustained use in a healthy person (0-1)."""
+    return float(_absolute_strength(group, np.ones(1), np.ones(1), np.zeros(1), np.ones(1), np.ones(1))[1][0])
+
+
+def _depolarizing_block(ache_min, rate_hz):
+    """Share of fibres in cholinergic (depolarizing) block; see the module docstring."""
+    a_block = 1.0 - DEPOLARIZING_BLOCK_INHIBITION
+    deficit = np.clip((a_block - np.asarray(ache_min, float)) / a_block, 0.0, 1.0)
+    return deficit * rate_hz / (rate_hz + DEPOLARIZING_BLOCK_HALF_RATE_HZ)
+
+
+def group_strength(group, achr_fraction, na_channel_fraction, ach_site_block=0.0, ache_activity=1.0,
+                   ache_activity_min=None):
+    """Safety factor of the median endplate and strength of one muscle group, for any array shape.
+
+    Parameters
+    ----------
+    group : str
+        One of :data:`mgmodel.patients.MUSCLE_GROUPS`.
+    achr_fraction, na_channel_fraction : float or ndarray
+        AChR present and fold/Na channel fraction of the group's median endplate (0-1.5, 0-1).
+    ach_site_block : float or ndarray
+        Fraction of present receptors with the ACh site blocked (0-1).
+    ache_activity : float or ndarray
+        AChE activity, daily mean (0-1).
+    ache_activity_min : float or ndarray, optional
+        AChE activity at the day's deepest (default ``ache_activity``); sets the cholinergic block.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Safety factor of the median endplate at a rested impulse, and strength relative to a
+        healthy person (0-1), both of the broadcast shape of the inputs. Vectorized over the fixed
+        fibre sample.
+    """
+    prof = get_muscle(group)
+    achr = check_array("achr_fraction", achr_fraction, 0, 1.5)
+    na = check_array("na_channel_fraction", na_channel_fraction, 0, 1)
+    block = check_array("ach_site_block", ach_site_block, 0, 1)
+    ache = check_array("ache_activity", ache_activity, 0, 1)
+    ache_min = ache if ache_activity_min is None else check_array("ache_activity_min", ache_activity_min, 0, 1)
+    achr, na, block, ache, ache_min = np.broadcast_arrays(achr, na, block, ache, ache_min)
+    shape = achr.shape
+    sf, strength = _absolute_strength(prof.name, *(np.ravel(x) for x in (achr, na, block, ache, ache_min)))
+    strength = np.minimum(strength / healthy_strength(prof.name), 1.0)
+    return sf.reshape(shape), strength.reshape(shape)
+
+
+def _absolute_strength(group, achr, na, block, ache, ache_min):
+    """Safety factor and absolute strength for 1-D state arrays (see :func:`group_strength`)."""
+    prof = get_muscle(group)
+    table = epp_table(HUMAN)
+    draws = fibre_sample(prof.name)
     m_day = compensated_quantal_content(achr, HUMAN.quantal_content)
 
     # the median endplate of the group: safety factor at a rested impulse
@@ -156,27 +307,154 @@ def _group_readout(group, state, draws, table):
     med_epp = table.peak_mV(achr * (1.0 - block), m_day * prof.quantal_content_scale, ache, med_na)
     sf = med_epp / threshold_gap_mV(med_na, HUMAN)
 
-    # the sampled fibres in sustained use
+    # the fixed sample of fibres in sustained use
     f_achr, f_na, gap, quanta = apply_disease(draws, prof, HUMAN, achr[:, None], na[:, None], m_day[:, None])
-    m_eff = quanta * _sustained_release(prof.firing_rate_hz) / draws["capacitance_scale"]
+    m_eff = quanta * _sustained_release(prof.name) / draws["capacitance_scale"]
     epp = table.peak_mV(f_achr * (1.0 - block[:, None]), m_eff, ache[:, None], f_na)
     cv = np.sqrt((1.0 - PRESYNAPTIC.release_probability + QUANTAL_SIZE_CV ** 2) / np.maximum(m_eff, 1e-9))
     p_fire = ndtr((epp - gap) / np.maximum(epp * cv, 1e-9))
     w = draws["diameter"] ** 2
-    strength = p_fire @ w / w.sum()
-    # cholinergic (depolarizing) block when AChE inhibition exceeds the limit
-    a_block = 1.0 - DEPOLARIZING_BLOCK_INHIBITION
-    blocked = np.clip((a_block - state.ache_min) / a_block, 0.0, 1.0)
-    return sf, strength * (1.0 - blocked)
+    strength = (p_fire @ w / w.sum()) * (1.0 - _depolarizing_block(ache_min, prof.firing_rate_hz))
+    return sf, strength
 
 
-@dataclass(frozen=True)
-class _GroupState:
-    achr_fraction: np.ndarray
-    na_channel_fraction: np.ndarray
-    ach_site_block: np.ndarray
-    ache_activity: np.ndarray
-    ache_min: np.ndarray
+#: Tolerances of the adaptive day sampling of :func:`strength_over_days`: strength (absolute),
+#: safety factor (relative) and endplate state (absolute, fractions of normal).
+DAY_SAMPLING_TOL = 2e-3
+#: Spacing of the first days evaluated by :func:`strength_over_days`, days.
+DAY_SAMPLING_STEP = 32
+#: Endplate states already evaluated, per muscle group: state bytes -> (safety factor, strength).
+#: A slider that moves one therapy's start day leaves the days before it as they were.
+_STATE_MEMO = {}
+_STATE_MEMO_SIZE = 50_000
+
+
+def strength_over_days(group, achr_fraction, na_channel_fraction, ach_site_block, ache_activity,
+                       ache_activity_min, factor=1.0, *, tol=DAY_SAMPLING_TOL):
+    """:func:`group_strength` along a daily course, evaluated only on the days it needs.
+
+    The slow floor changes over days to weeks, while each evaluation costs a pass over the fixed
+    fibre sample, so the days are sampled adaptively: every :data:`DAY_SAMPLING_STEP` days first,
+    then an interval is halved until (a) the endplate state on every day inside it lies within
+    ``tol`` of the straight line between its ends (catches short pulses between samples) and (b)
+    strength and safety factor at its middle day lie within ``tol`` (absolute; relative for the
+    safety factor) of the straight line. Days between samples are interpolated linearly. Days whose
+    interpolated ``strength * factor`` lies within ``2 tol`` of an MG-ADL cut-off or a crisis line
+    are then evaluated exactly, so item scores and crisis days equal those of a day-by-day
+    evaluation. Days with an identical state are evaluated once, and states already evaluated in
+    this process are looked up (a slider that moves one therapy's start day leaves the days before
+    it as they were).
+
+    Parameters
+    ----------
+    group : str
+        One of :data:`mgmodel.patients.MUSCLE_GROUPS`.
+    achr_fraction, na_channel_fraction, ach_site_block, ache_activity, ache_activity_min : ndarray
+        Daily state of the group's median endplate, each of shape ``(D,)`` (see
+        :func:`group_strength`).
+    factor : float or ndarray
+        Multiplier of strength applied afterwards (transient worsening, infection), shape ``(D,)``;
+        only used to find the days near a cut-off.
+    tol : float
+        Tolerance (see above), 1e-6 to 0.05; 0 evaluates every day.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Safety factor and strength per day, as :func:`group_strength`.
+    """
+    state = np.stack([np.asarray(x, float).ravel() for x in np.broadcast_arrays(
+        achr_fraction, na_channel_fraction, ach_site_block, ache_activity, ache_activity_min)])
+    n_days = state.shape[1]
+    tol = float(tol)
+    if tol != 0.0:
+        tol = check_number("tol", tol, 1e-6, 0.05)
+    sf = np.full(n_days, np.nan)
+    st = np.full(n_days, np.nan)
+
+    memo = _STATE_MEMO.setdefault(get_muscle(group).name, {})
+
+    def evaluate(days):
+        days = np.unique(np.asarray(days, int))
+        days = days[np.isnan(st[days])]
+        if days.size == 0:
+            return
+        uniq, inverse = np.unique(state[:, days], axis=1, return_inverse=True)
+        keys = [col.tobytes() for col in uniq.T]
+        todo = [k for k, key in enumerate(keys) if key not in memo]
+        if todo:
+            f, s = group_strength(group, *uniq[:, todo])
+            if len(memo) + len(todo) > _STATE_MEMO_SIZE:
+                memo.clear()
+            memo.update({keys[k]: (fk, sk) for k, fk, sk in zip(todo, f, s)})
+        f, s = np.array([memo[key] for key in keys]).T
+        sf[days], st[days] = f[np.ravel(inverse)], s[np.ravel(inverse)]
+
+    if tol == 0.0 or n_days <= 3:
+        evaluate(np.arange(n_days))
+        return sf, st
+    knots = np.unique(np.r_[np.arange(0, n_days, DAY_SAMPLING_STEP), n_days - 1])
+    intervals = list(zip(knots[:-1], knots[1:]))
+    evaluate(knots)
+    accepted = []
+    while intervals:
+        # (a) the state between the ends must be close to the chord
+        split, mids = [], []
+        for a, b in intervals:
+            if b - a <= 1:
+                accepted.append((a, b))
+                continue
+            x = (np.arange(a, b + 1) - a) / (b - a)
+            chord = state[:, a:a + 1] + (state[:, b:b + 1] - state[:, a:a + 1]) * x
+            if np.max(np.abs(state[:, a:b + 1] - chord)) > tol:
+                split.append((a, b))
+            else:
+                mids.append((a, b))
+        # (b) strength and safety factor at the middle day must be close to the chord
+        evaluate([(a + b) // 2 for a, b in split + mids])
+        for a, b in mids:
+            m = (a + b) // 2
+            x = (m - a) / (b - a)
+            s_lin = st[a] + (st[b] - st[a]) * x
+            f_lin = sf[a] + (sf[b] - sf[a]) * x
+            if abs(st[m] - s_lin) > tol or abs(sf[m] - f_lin) > tol * max(abs(sf[m]), 1e-9):
+                split.append((a, b))
+            else:
+                accepted.append((a, b))
+        intervals = [iv for a, b in split for iv in ((a, (a + b) // 2), ((a + b) // 2, b))]
+    done = ~np.isnan(st)
+    days = np.arange(n_days)
+    st_lin = np.interp(days, days[done], st[done])
+    sf_lin = np.interp(days, days[done], sf[done])
+    # exact evaluation near the MG-ADL cut-offs and crisis lines
+    lines = np.r_[1.0 - np.asarray(ADL_CUTOFFS), CRISIS_STRENGTH, CRISIS_RECOVERY_STRENGTH]
+    near = np.min(np.abs((st_lin * np.broadcast_to(factor, st_lin.shape))[:, None] - lines), axis=1) < 2 * tol
+    evaluate(days[near & ~done])
+    done = ~np.isnan(st)
+    st[~done], sf[~done] = st_lin[~done], sf_lin[~done]
+    return sf, st
+
+
+def transient_worsening(therapies, t_days):
+    """Multiplier of strength (<= 1) from therapies that worsen transmission for a while.
+
+    Asks each therapy for a ``strength_factor(t_days)`` method (high-dose prednisone started at
+    full dose: :meth:`mgmodel.therapy.Prednisone.strength_factor`); others leave strength alone.
+    """
+    out = np.ones_like(np.asarray(t_days, float))
+    for th in therapies:
+        f = getattr(th, "strength_factor", None)
+        if f is not None:
+            out = out * f(t_days)
+    return out
+
+
+def _on_ache_inhibitor(therapies, t):
+    on = np.zeros(t.shape, bool)
+    for th in therapies:
+        if isinstance(th, Pyridostigmine):
+            on |= (t >= th.start_day) & ((t < th.stop_day) if th.stop_day is not None else True)
+    return on
 
 
 def _readonly(a):
@@ -185,7 +463,43 @@ def _readonly(a):
     return a
 
 
-def simulate_course(patient, days, therapies=(), *, rng=None) -> CourseResult:
+def _crisis_episodes(resp, t, events):
+    """Episodes of crisis with hysteresis, and what triggered each."""
+    in_crisis = np.zeros(resp.shape, bool)
+    episodes, start, state = [], None, False
+    for i, s in enumerate(resp):
+        if not state and s < CRISIS_STRENGTH:
+            state, start = True, i
+        elif state and s >= CRISIS_RECOVERY_STRENGTH:
+            state = False
+            episodes.append((float(t[start]), float(t[i]), _trigger(events, t[start])))
+        in_crisis[i] = state
+    if state:
+        episodes.append((float(t[start]), None, _trigger(events, t[start])))
+    return in_crisis, tuple(episodes)
+
+
+def _trigger(events, day):
+    for ev in events:
+        if ev.start_day <= day <= ev.start_day + ev.duration_days:
+            return ev.label
+    return "disease"
+
+
+def _check_events(events):
+    if isinstance(events, Infection):
+        events = (events,)
+    try:
+        items = tuple(events)
+    except TypeError:
+        raise ValueError(f"events must be a sequence of Infection objects; got {events!r}") from None
+    for ev in items:
+        if not isinstance(ev, Infection):
+            raise ValueError(f"events must contain only Infection objects; got {ev!r}")
+    return items
+
+
+def simulate_course(patient, days, therapies=(), *, events=(), rng=None, production_cv=0.0) -> CourseResult:
     """Simulate a patient's course over ``days`` with therapies, down to strength and MG-ADL.
 
     Parameters
@@ -196,9 +510,14 @@ def simulate_course(patient, days, therapies=(), *, rng=None) -> CourseResult:
         Length of the course, 1-3,650 days.
     therapies : sequence of therapy objects
         From :mod:`mgmodel.therapy`, each with its own ``start_day`` and dosing.
+    events : sequence of Infection
+        Intercurrent illnesses that may trigger a crisis.
     rng : None, int or numpy.random.Generator
-        Seeds the sampled fibres of each muscle group (and the disease's day-to-day variability,
-        if the patient has any). ``None`` = seed 0. Same seed, same result.
+        Seeds the day-to-day variability of antibody production (only used when
+        ``production_cv > 0``). ``None`` = seed 0. Same seed, same result. Strength does not
+        depend on a seed: it is an expectation over a fixed fibre sample.
+    production_cv : float
+        Slow random variability of antibody production (see :func:`mgmodel.disease.simulate_disease`).
 
     Returns
     -------
@@ -215,140 +534,40 @@ def simulate_course(patient, days, therapies=(), *, rng=None) -> CourseResult:
     pat = get_patient(patient)
     days = check_int("days", days, 1, 3650)
     gen = check_rng(rng)
-    draws = {g: draw_fibres(N_FIBRES, get_muscle(g), gen) for g in MUSCLE_GROUPS}
-    slow = simulate_disease(pat, days, therapies, rng=gen)
-    table = epp_table(HUMAN)
+    evs = _check_events(events)
+    slow = simulate_disease(pat, days, therapies, rng=gen, production_cv=production_cv)
+    t = slow.t_days
+    factor = transient_worsening(therapies, t)
+    for ev in evs:
+        factor = factor * ev.strength_factor(t)
 
     sf, strength = {}, {}
     for g in MUSCLE_GROUPS:
         gc = slow.by_group[g]
-        state = _GroupState(gc.achr_fraction, gc.na_channel_fraction, gc.ach_site_block,
-                            gc.ache_activity, slow.ache_activity_min)
-        sf[g], strength[g] = _group_readout(g, state, draws[g], table)
+        sf[g], s = strength_over_days(g, gc.achr_fraction, gc.na_channel_fraction, gc.ach_site_block,
+                                      gc.ache_activity, slow.ache_activity_min, factor)
+        strength[g] = s * factor
 
     items = {item: adl_item_score(1.0 - strength[g]) for item, g in MG_ADL_ITEMS.items()}
     adl = np.sum(list(items.values()), axis=0).astype(int)
+    crisis, episodes = _crisis_episodes(strength["respiratory"], t, evs)
     ro = MappingProxyType
     return CourseResult(
-        t_days=slow.t_days, total_igg=slow.total_igg, pathogenic_igg=slow.pathogenic_igg,
+        t_days=t, total_igg=slow.total_igg, pathogenic_igg=slow.pathogenic_igg,
         albumin=slow.albumin, achr_fraction=slow.achr_fraction,
         na_channel_fraction=slow.na_channel_fraction, ache_activity=slow.ache_activity,
         safety_factor=ro({g: _readonly(v) for g, v in sf.items()}),
         strength=ro({g: _readonly(v) for g, v in strength.items()}),
         mg_adl_items=ro({k: _readonly(v) for k, v in items.items()}),
-        mg_adl=_readonly(adl), crisis=_readonly(strength["respiratory"] < CRISIS_STRENGTH),
-        therapy_intervals=slow.therapy_intervals, patient=pat, disease=slow,
+        mg_adl=_readonly(adl), crisis=_readonly(crisis), crisis_episodes=episodes,
+        cholinergic_side_effects=_readonly(_on_ache_inhibitor(therapies, t)
+                                           & (slow.ache_activity_min < CHOLINERGIC_SIDE_EFFECT_ACTIVITY)),
+        therapy_intervals=slow.therapy_intervals + tuple(
+            (ev.label, ev.start_day, min(ev.start_day + ev.duration_days, float(days))) for ev in evs),
+        patient=pat, disease=slow,
     )
 
 
 def mean_strength(result: CourseResult) -> np.ndarray:
     """Strength averaged over the four muscle groups, per day (0-1)."""
     return np.mean([result.strength[g] for g in MUSCLE_GROUPS], axis=0)
-
-
-def therapy_effect(patient, therapy, *, days=395, untreated=None, rng=None) -> float:
-    """What one therapy does for one patient: its best month, in percentage points of strength.
-
-    The change in :func:`mean_strength` against the untreated course, averaged over each 30-day
-    window from the therapy's start day on; the window with the largest change (sign kept) is
-    returned. A month, because fast therapies (plasma exchange, FcRn antagonists) act for weeks
-    and slow ones (thymectomy, immunosuppressants) only after months.
-
-    Parameters
-    ----------
-    patient : Patient or str
-    therapy : a therapy object from :mod:`mgmodel.therapy`
-    days : int
-        Length of both courses (at least the start day + 30).
-    untreated : CourseResult, optional
-        The untreated course of the same patient and length, if already computed.
-    rng : as in :func:`simulate_course` (the same seed for both courses).
-    """
-    start = int(therapy.start_day)
-    if days < start + 30:
-        raise ValueError(f"days must be at least the therapy's start day + 30 = {start + 30}; got {days}")
-    base = untreated if untreated is not None else simulate_course(patient, days, rng=rng)
-    delta = mean_strength(simulate_course(patient, days, [therapy], rng=rng)) - mean_strength(base)
-    month = np.convolve(delta[start:], np.ones(30) / 30, mode="valid")
-    return float(100.0 * month[np.argmax(np.abs(month))])
-
-
-def therapy_matrix(patients, therapies, *, days=395, rng=None, progress=True) -> np.ndarray:
-    """:func:`therapy_effect` for every patient (rows) and therapy (columns), percentage points.
-
-    Takes a few seconds for the ten archetypes and nine therapies, so it shows a progress bar
-    (notebook-aware) unless ``progress=False``.
-    """
-    from tqdm.auto import tqdm
-
-    patients, therapies = list(patients), list(therapies)
-    out = np.zeros((len(patients), len(therapies)))
-    with tqdm(total=len(patients) * len(therapies), desc="simulating courses", disable=not progress,
-              leave=False) as bar:
-        for i, p in enumerate(patients):
-            base = simulate_course(p, days, rng=rng)
-            for j, th in enumerate(therapies):
-                out[i, j] = therapy_effect(p, th, days=days, untreated=base, rng=rng)
-                bar.update()
-    return out
-
-
-_GROUP_STYLE = {"ocular": ("orange", "-"), "bulbar": ("purple", "--"), "limb": ("blue", "-"),
-                "respiratory": ("vermillion", "-.")}
-
-
-def plot_course(result: CourseResult, ax=None):
-    """Disease timeline on shared time axes: antibodies, endplate, safety factor, MG-ADL.
-
-    Parameters
-    ----------
-    result : CourseResult
-    ax : None or sequence of 4 Axes
-        Where to draw (top to bottom); a new figure when None.
-
-    Returns
-    -------
-    ndarray of 4 Axes
-    """
-    if not isinstance(result, CourseResult):
-        raise ValueError(f"result must be a CourseResult from simulate_course; got {type(result).__name__}")
-    if ax is None:
-        import matplotlib.pyplot as plt
-        _, axes = plt.subplots(4, 1, figsize=(8, 8.5), sharex=True)
-    else:
-        axes = np.asarray(ax).ravel()
-        if axes.size != 4:
-            raise ValueError(f"ax must be None or 4 Axes; got {axes.size}")
-    c, t = OKABE_ITO, result.t_days
-    a0, a1, a2, a3 = axes
-    a0.plot(t, result.pathogenic_igg, color=c["vermillion"], lw=2, label="pathogenic antibody")
-    a0.plot(t, result.total_igg, color=c["blue"], lw=1.5, ls="--", label="total IgG")
-    a0.plot(t, result.albumin, color=c["green"], lw=1.5, ls=":", label="albumin")
-    a0.set_ylabel("relative to baseline")
-    a0.set_title(f"Course of the patient: {result.patient.name}")
-    a1.plot(t, result.achr_fraction, color=c["blue"], lw=2, label="AChR (limb)")
-    a1.plot(t, result.na_channel_fraction, color=c["orange"], lw=2, ls="--", label="folds / Na channels (limb)")
-    a1.set_ylabel("fraction of healthy")
-    a1.set_ylim(0, 1.1)
-    for g in MUSCLE_GROUPS:
-        col, ls = _GROUP_STYLE[g]
-        a2.plot(t, result.safety_factor[g], color=c[col], ls=ls, lw=1.8, label=g)
-    a2.axhline(1.0, color=c["black"], lw=1, ls=":")
-    a2.set_ylabel("safety factor")
-    a3.step(t, result.mg_adl, where="post", color=c["black"], lw=2, label="MG-ADL (model)")
-    a3.set_ylim(-0.5, 24.5)
-    a3.set_ylabel("MG-ADL score (0-24)")
-    a3.set_xlabel("time (days)")
-    if result.crisis.any():
-        a3.fill_between(t, 0, 24, where=result.crisis, color=c["vermillion"], alpha=0.2,
-                        step="post", label="crisis")
-    # therapy bars along the top of the first panel, in axes coordinates
-    for k, (label, start, end) in enumerate(result.therapy_intervals):
-        for a in axes:
-            a.axvspan(start, max(end, start + 0.5), color=c["sky"], alpha=0.12, lw=0)
-        a0.annotate(label, xy=(start, 1.0), xycoords=("data", "axes fraction"), fontsize="x-small",
-                    xytext=(2, -10 - 9 * (k % 3)), textcoords="offset points", color=c["blue"])
-    for a in axes:
-        a.legend(frameon=False, fontsize="x-small", loc="upper right")
-    a3.set_xlim(t[0], t[-1])
-    return axes

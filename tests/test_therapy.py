@@ -142,7 +142,8 @@ HELPS = {
     "complement": (T.ComplementInhibitor(0), {"achr_early_onset", "thymoma", "seronegative"},
                    {"musk", "congenital"}, (14, 365)),  # MAC route only; IgG4 fixes no complement
     "rituximab": (T.Rituximab(0), {"musk"}, {"congenital", "neonatal"}, (14, 365)),  # no B-cell source
-    "thymectomy": (T.Thymectomy(0), {"achr_early_onset"}, {"musk", "congenital", "neonatal"}, (14, 365)),
+    # thymectomy acts over months (MGTX: benefit within the first year), so its window is the second half-year
+    "thymectomy": (T.Thymectomy(0), {"achr_early_onset"}, {"musk", "congenital", "neonatal"}, (180, 365)),
     "fcrn": (T.FcRnAntagonist(0), {"achr_early_onset", "musk", "neonatal"}, {"congenital"}, (7, 42)),
     "plex": (T.PlasmaExchange(0), {"achr_early_onset", "musk"}, {"congenital"}, (7, 42)),  # transient
 }
