@@ -15,16 +15,36 @@ Environment variables (all optional):
 ``NBGRADER_CELL_TIMEOUT``
     Seconds one cell may run during autograde and validate before it is interrupted
     (default 60). No graded cell of this course needs more than a few seconds.
+``MGMODEL_GRADING_SANDBOX``
+    ``off`` runs students' notebooks WITHOUT the grading sandbox (as you, seeing everything you
+    can see). Only for trusted notebooks; by default autograde and validate refuse to run when
+    the sandbox is not set up (``make grading-sandbox``). See README.md, "The grading sandbox".
+
+Students' kernels run in the sandbox (``grading/kernel_launcher.py``); the hidden checks of each
+assignment live in ``hidden_checks/<assignment>.py`` and run outside the kernel
+(``grading/judge.py``), against references computed by ``generate_assignment`` and kept in
+``grading_store/`` (never released).
 """
 
 import os
+import sys
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearHiddenTests,
+                                    ClearOutput, DeduplicateIds, GetGrades, IgnorePattern,
+                                    LimitOutput, NbGraderPreprocessor, OverwriteCells,
+                                    OverwriteKernelspec, SaveAutoGrades)
 
 c = get_config()  # noqa: F821  (provided by traitlets when it loads this file)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)  # the course's grading package, assignments/grading/
+
+from grading import sandbox  # noqa: E402
+from grading.preprocessors import (HiddenChecks, KeepFirstGradedCell,  # noqa: E402
+                                   SandboxedExecute, StderrAsStdout, compute_references)
 
 # --- the course ---------------------------------------------------------------------------------
 c.CourseDirectory.course_id = "mgmodel"
@@ -44,6 +64,41 @@ c.Execute.timeout = int(os.environ.get("NBGRADER_CELL_TIMEOUT", "60"))
 c.Execute.interrupt_on_timeout = True
 # a grade cell that a student deleted is put back (with a note saying so) and graded as usual
 c.OverwriteCells.add_missing_cells = True
+
+# --- the grading sandbox and the hidden checks ----------------------------------------------------
+# every kernel of autograde and validate runs in the sandbox (kernelspec mgmodel-sandbox, IPC
+# sockets in a private folder of this process); without a working sandbox both refuse to run
+sandbox.configure(c)
+if not sandbox.opted_out() and any(cmd in sys.argv[1:2] for cmd in ("autograde", "validate")):
+    _ok, _why = sandbox.status()
+    if not _ok:
+        sys.exit(sandbox.refusal(_why))
+c.Autograde.sanitize_preprocessors = [
+    KeepFirstGradedCell,        # a pasted copy of a graded cell must not zero the notebook
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
+c.Autograde.autograde_preprocessors = [
+    SandboxedExecute,           # strip the working copy; run in the sandbox; export the answers
+    IgnorePattern,              # drop warnings printed to stderr ...
+    StderrAsStdout,             # ... and show any other stderr as output: neither costs points
+    HiddenChecks,               # compare the answers with the references in a clean python -I
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"\w*Warning: "
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 40
+c.SandboxedExecute.max_output_chars = 20_000
+# generate_assignment computes the references of hidden_checks/<assignment>.py into grading_store/
+c.GenerateAssignment.post_convert_hook = compute_references
 
 # --- validation (the student's "Validate" button and `nbgrader validate`) ----------------------
 c.Validator.validate_all = True

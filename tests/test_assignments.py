@@ -1,9 +1,10 @@
 """The committed homework in ``assignments/``: fast checks that need no nbgrader run.
 
 Clean notebooks, the notebook contract (title, goals, points, how to submit), points that add up,
-graded cells that nbgrader can restore and whose hidden tests cannot clobber a student's names,
-rubrics for every written part, the nbgrader configuration, and the mystery-patient generator.
-The real pipeline is in ``test_grading_pipeline.py``.
+graded cells that nbgrader can restore and whose public checks cannot clobber a student's names,
+hidden checks (``hidden_checks/<assignment>.py``) for every auto-graded part and none in the
+notebooks, rubrics for every written part, the nbgrader configuration, and the mystery patient.
+The real pipeline is in ``test_grading_pipeline.py`` and ``test_grading_attacks.py``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = ROOT / "assignments"
 ASSIGNMENTS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir())
-HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+sys.path.insert(0, str(COURSE))  # the course's grading package
 
 
 def _nb(assignment):
@@ -38,8 +39,10 @@ def _grade_cells(nb):
 
 
 def test_there_are_four_assignments_following_the_lessons():
-    assert ASSIGNMENTS == ["01_receptor_binding", "02_endplate_safety", "03_electrodiagnosis",
-                           "04_therapy_rationale"]
+    assert ASSIGNMENTS[:4] == ["01_receptor_binding", "02_endplate_safety", "03_electrodiagnosis",
+                               "04_therapy_rationale"]
+    # later assignments (05_virtual_trial, 06_injury_and_origins) follow the same naming
+    assert all(re.fullmatch(r"\d\d_[a-z0-9_]+", a) for a in ASSIGNMENTS), ASSIGNMENTS
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -97,8 +100,7 @@ def test_graded_cells_are_well_formed(assignment):
             assert not meta.get("locked")
         if meta.get("grade") and cell.cell_type == "code":
             assert meta.get("locked") and not meta.get("solution"), cell.id
-            visible, _, _ = cell.source.partition("### BEGIN HIDDEN TESTS")
-            assert "assert" in visible and "Public check passed" in visible, cell.id
+            assert "assert" in cell.source and "Public check passed" in cell.source, cell.id
             assert "all tests passed" not in cell.source.lower()
             # nbgrader puts a deleted grade cell back after the graded cell before it, and fails
             # if that neighbour is a read-only cell: keep an answer or a test cell in front
@@ -124,21 +126,53 @@ def _bound_names(tree):
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_test_cells_keep_to_their_own_names_and_hide_their_references(assignment):
-    """Test cells (public and hidden parts) bind only _names, so they cannot overwrite a student's
-    variables; hidden assertion messages are plain strings, so they cannot show a reference."""
-    auto = [c for c in _grade_cells(_nb(assignment)) if c.cell_type == "code"]
-    for cell in auto:
-        regions = HIDDEN.findall(cell.source)
-        assert len(regions) == 1, f"{cell.id}: one hidden region per test cell"
+def test_test_cells_keep_to_their_own_names_and_hold_no_hidden_tests(assignment):
+    """Test cells bind only _names, so they cannot overwrite a student's variables; the hidden
+    checks are not in the notebook at all (they run outside the kernel)."""
+    nb = _nb(assignment)
+    for cell in nb.cells:
+        assert "HIDDEN TESTS" not in cell.source, f"{cell.id}: hidden checks go in hidden_checks/{assignment}.py"
+    for cell in [c for c in _grade_cells(nb) if c.cell_type == "code"]:
         bad = [n for n in _bound_names(ast.parse(cell.source)) if not n.startswith("_")]
         assert not bad, f"{cell.id}: test cells must only bind _names, not {bad}"
-        hidden = ast.parse(regions[0])
-        asserts = [node for node in ast.walk(hidden) if isinstance(node, ast.Assert)]
-        assert asserts, cell.id
-        for node in asserts:
-            assert node.msg is None or isinstance(node.msg, ast.Constant), f"{cell.id}: message shows values"
-        assert not any(isinstance(node, ast.JoinedStr) for node in ast.walk(hidden)), cell.id
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_auto_graded_part_has_a_hidden_check_outside_the_release(assignment):
+    from grading import Part, spec
+
+    module = spec.load(assignment, COURSE)
+    assert module is not None, f"no hidden_checks/{assignment}.py"
+    auto = {_nbg(c)["grade_id"] for c in _grade_cells(_nb(assignment)) if c.cell_type == "code"}
+    assert set(module.PARTS) == auto
+    for grade_id, part in module.PARTS.items():
+        assert isinstance(part, Part) and part.answers and callable(part.check), grade_id
+    assert callable(module.references)
+    assert not list((COURSE / "source" / assignment).glob("hidden*"))
+    # messages never format a reference (students read them in their feedback), nothing prints
+    tree = ast.parse(spec.checks_path(assignment, COURSE).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert):
+            assert node.msg is None or isinstance(node.msg, ast.Constant), f"line {node.lineno}"
+        if isinstance(node, ast.JoinedStr):
+            names = {n.id for v in node.values if isinstance(v, ast.FormattedValue)
+                     for n in ast.walk(v) if isinstance(n, ast.Name)}
+            assert not {n for n in names if n.startswith(("ref", "_ref"))}, f"line {node.lineno} shows a reference"
+        assert not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "print"), node.lineno
+
+
+def test_hidden_checks_fail_wrong_answers_and_pass_the_references():
+    """A check of assignment 1, run as the grader does (decoded plain values), both ways."""
+    from grading import spec
+    from grading.plain import Rejected
+
+    module = spec.load("01_receptor_binding", COURSE)
+    part = module.PARTS["p4_tests"]
+    ref = {"ec50": 25.0}
+    part.check(spec.Answers({"ec50": 25.1}), ref)
+    for bad in (26.0, Rejected("not a plain value (Liar)"), "25.0", True):
+        with pytest.raises(AssertionError, match="hidden check"):
+            part.check(spec.Answers({"ec50": bad}), ref)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -177,6 +211,7 @@ def test_nbgrader_config(monkeypatch):
         return PyFileConfigLoader("nbgrader_config.py", path=str(COURSE)).load_config()
 
     monkeypatch.delenv("NBGRADER_CELL_TIMEOUT", raising=False)
+    monkeypatch.delenv("MGMODEL_GRADING_SANDBOX", raising=False)
     monkeypatch.setenv("NBGRADER_EXCHANGE", "/tmp/somewhere/exchange")
     cfg = load()
     assert cfg.CourseDirectory.course_id == "mgmodel"
@@ -186,6 +221,12 @@ def test_nbgrader_config(monkeypatch):
     assert cfg.OverwriteCells.add_missing_cells is True
     names = [p.__name__ for p in cfg.GenerateFeedback.preprocessors]
     assert names[:2] == ["GetGrades", "CSSHTMLHeaderPreprocessor"]
+    auto = [p.__name__ for p in cfg.Autograde.autograde_preprocessors]
+    assert auto[0] == "SandboxedExecute"
+    assert auto.index("StderrAsStdout") < auto.index("HiddenChecks") < auto.index("SaveAutoGrades")
+    assert cfg.Execute.kernel_name == "mgmodel-sandbox" and cfg.KernelManager.transport == "ipc"
+    assert Path(cfg.KernelManager.ip).is_absolute()
+    assert cfg.IgnorePattern.enabled and cfg.GenerateAssignment.post_convert_hook.__name__ == "compute_references"
     assert names.index("WithholdHiddenTestOutput") < names.index("ClearHiddenTests")
     monkeypatch.setenv("NBGRADER_CELL_TIMEOUT", "7")
     monkeypatch.delenv("NBGRADER_EXCHANGE")
@@ -209,12 +250,14 @@ def test_feedback_preprocessor_keeps_only_the_message_of_a_failing_hidden_test()
 
 def test_generated_folders_are_ignored_by_git():
     for rel in ("release/a/a.ipynb", "submitted/s/a/a.ipynb", "autograded/s/a/a.ipynb",
-                "feedback/s/a/a.html", "gradebook.db", ".nbgrader.log"):
+                "feedback/s/a/a.html", "gradebook.db", ".nbgrader.log",
+                "grading_store/references/a.json"):
         proc = subprocess.run(["git", "check-ignore", "-q", f"assignments/{rel}"], cwd=ROOT)
         assert proc.returncode == 0, rel
     tracked = subprocess.run(["git", "ls-files", "assignments"], cwd=ROOT, capture_output=True,
                              text=True).stdout.split()
-    assert not [t for t in tracked if t.split("/")[1] in ("release", "submitted", "autograded", "feedback")]
+    assert not [t for t in tracked if t.split("/")[1] in ("release", "submitted", "autograded", "feedback",
+                                                         "grading_store")]
 
 
 def test_readme_walks_through_the_semester():
@@ -222,7 +265,9 @@ def test_readme_walks_through_the_semester():
     for command in ("nbgrader generate_assignment", "nbgrader release_assignment", "nbgrader collect",
                     "nbgrader autograde", "Formgrader", "nbgrader generate_feedback",
                     "nbgrader export", "JupyterHub", "NBGRADER_EXCHANGE",
-                    "tests/test_grading_pipeline.py"):
+                    "tests/test_grading_pipeline.py", "tests/test_grading_attacks.py",
+                    "make grading-sandbox", "MGMODEL_GRADING_SANDBOX", "python -m grading roster",
+                    "python -m grading key", "hidden_checks/"):
         assert command in text, command
 
 
@@ -249,7 +294,6 @@ def test_mystery_patient_is_reproducible_personal_and_holds_only_measurements(my
     assert fields == {"student_id", "rest_mV", "threshold_mV", "mepp_mV", "quantal_content"}
     source = (COURSE / "source" / "02_endplate_safety" / "mystery.py").read_text()
     assert "achr_fraction" not in source and "brentq" not in source
-    assert "import mgmodel" not in source and "from mgmodel" not in source
     for bad in ("", "   ", None, 17):
         with pytest.raises(ValueError, match="STUDENT_ID"):
             mystery.patient_record(bad)
@@ -283,14 +327,26 @@ def test_graded_id_is_the_submitting_account_during_autograde(mystery, monkeypat
     work = tmp_path / "autograded" / "bob" / "02_endplate_safety"
     work.mkdir(parents=True)
     monkeypatch.chdir(work)
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    assert mystery.graded_id("alice") == "alice"
+    for var in ("NBGRADER_EXECUTION", "MGMODEL_GRADED_STUDENT", "JUPYTERHUB_USER"):
+        monkeypatch.delenv(var, raising=False)
+    assert mystery.graded_id("Alice") == "alice"
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
     assert mystery.graded_id("alice") == "alice"
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert mystery.graded_id("alice") == "bob"
+    assert mystery.graded_id("alice") == "bob"  # without the sandbox: the student folder
+    monkeypatch.setenv("MGMODEL_GRADED_STUDENT", "carol")
+    assert mystery.graded_id("alice") == "carol"  # in the sandbox, the grader says who
+    monkeypatch.delenv("MGMODEL_GRADED_STUDENT")
     monkeypatch.chdir(tmp_path)
     assert mystery.graded_id("alice") == "alice"  # an unknown layout: fall back to the typed id
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    monkeypatch.setenv("JUPYTERHUB_USER", "Dave")
+    assert mystery.graded_id("alice") == "dave" and mystery.graded_id() == "dave"
+
+
+def test_answer_key_takes_no_fixed_id():
+    cell = next(c for c in _nb("02_endplate_safety").cells if c.id == "student_id")
+    assert "STUDENT_ID = graded_id()" in cell.source and '"instructor"' not in cell.source
 
 
 def test_mystery_warns_when_the_typed_id_is_not_the_login(mystery, monkeypatch):
