@@ -1,6 +1,6 @@
 """How fast each lesson panel answers a control change (target: well under 100 ms).
 
-Run:  python benchmarks/bench_widgets.py   (prints a table; nothing is asserted)
+Run:  python benchmarks/bench_widgets.py [panel names...]   (prints a table; nothing is asserted)
 
 For every panel in ``mgmodel.widgets.PANELS`` it times ``panel.update(...)`` for a sequence of
 values of each slider: recompute, redraw and re-encode the figure, i.e. everything the kernel does
@@ -10,6 +10,7 @@ for one slider move.
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 
 import numpy as np
@@ -17,9 +18,11 @@ import numpy as np
 from mgmodel import widgets
 
 
-def main():
+def main(names=()):
     print(f"{'panel':28s} {'control':26s} {'median ms':>10s} {'max ms':>8s}")
     for name, factory in widgets.PANELS.items():
+        if names and name not in names:
+            continue
         panel = factory()
         for ctrl, w in panel.controls.items():
             if not hasattr(w, "min") or isinstance(w.value, bool):
@@ -35,4 +38,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -20,20 +20,112 @@ from __future__ import annotations
 import numpy as np
 
 from .electrodiagnosis import ActivationResult, RNSResult, SFEMGResult
-from .plots import OKABE_ITO, new_axes
+from .criteria import decrement_is_abnormal, decrement_verdict
+from .plots import OKABE_ITO, new_axes, set_alt_text
 
-__all__ = ["plot_rns", "plot_sfemg", "plot_force"]
+__all__ = ["plot_rns", "plot_sfemg", "plot_force", "RNSView", "cmap_template"]
 
 
-def _cmap_template(t_ms):
-    """A biphasic CMAP shape with a negative (upward by convention) peak of 1 near 3 ms."""
+def cmap_template(t_ms):
+    """A biphasic CMAP shape with a negative (upward by convention) peak of 1 near 3 ms (a drawing aid)."""
+    t_ms = np.asarray(t_ms, dtype=float)
     neg = np.exp(-0.5 * ((t_ms - 3.0) / 1.2) ** 2)
     pos = 0.45 * np.exp(-0.5 * ((t_ms - 6.5) / 2.0) ** 2)
     return neg - pos
 
 
+_cmap_template = cmap_template
+
+
+class RNSView:
+    """A repetitive-stimulation train drawn on ``ax`` once; :meth:`update` moves the responses.
+
+    One CMAP per stimulus side by side (the 4th and 5th, which the decrement reads, in
+    vermillion), the stimulus numbers, and the decrement written on the figure. Used by
+    :func:`plot_rns` and by the lesson-05 panel (``mgmodel.widgets.rns_panel``), so the static
+    figure and the panel are one drawing.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    n_stimuli : int
+        Number of responses drawn.
+    full_cmap_mV : float
+        Amplitude drawn for the full (every fibre firing) response, mV.
+    window_ms : float
+        Width of the window drawn for each response, ms.
+    n_points : int
+        Points per drawn response.
+    compact : bool
+        Write only the decrement on the figure (a panel shows the other numbers beside it, and
+        fewer glyphs redraw faster).
+    """
+
+    def __init__(self, ax, n_stimuli=10, *, full_cmap_mV=10.0, window_ms=15.0, n_points=200, compact=False):
+        self.ax = ax
+        self.compact = bool(compact)
+        self.n_stimuli = int(n_stimuli)
+        self.full_cmap_mV = float(full_cmap_mV)
+        self.window_ms = float(window_ms)
+        t = np.linspace(0.0, window_ms, int(n_points))
+        self.shape = _cmap_template(t)
+        step = 1.25 * window_ms
+        self.traces = []
+        for k in range(self.n_stimuli):
+            x0 = k * step
+            colour = OKABE_ITO["vermillion"] if k in (3, 4) else OKABE_ITO["blue"]
+            self.traces.append(ax.plot(x0 + t, 0.0 * t, color=colour, lw=1.6)[0])
+            ax.plot([x0, x0], [-0.1 * full_cmap_mV, 0.1 * full_cmap_mV], color=OKABE_ITO["black"], lw=0.8)
+            ax.text(x0 + 0.5 * window_ms, -0.62 * full_cmap_mV, str(k + 1), ha="center", va="top",
+                    fontsize="small", color=OKABE_ITO["black"])
+        ax.axhline(0.0, color=OKABE_ITO["black"], lw=0.5, alpha=0.4)
+        self.note = ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize="small")
+        ax.set_xlabel(f"responses to stimuli 1-{self.n_stimuli}, each window {window_ms:g} ms")
+        ax.set_ylabel("CMAP (mV, negative up)")
+        ax.set_xlim(-0.1 * step, self.n_stimuli * step)
+        ax.set_ylim(-0.75 * full_cmap_mV, 1.25 * full_cmap_mV)
+        ax.set_xticks([])
+
+    @property
+    def moving(self):
+        """The artists that :meth:`update` changes on every result (the title changes only with the
+        rate or the muscle: a panel can keep it in its background)."""
+        return [*self.traces, self.note]
+
+    def update(self, result: RNSResult):
+        """Draw the responses of ``result`` (an RNSResult); returns self."""
+        if not isinstance(result, RNSResult):
+            raise ValueError(f"result must be an RNSResult from simulate_rns; got {type(result).__name__}")
+        if result.n_stimuli < self.n_stimuli:
+            raise ValueError(f"result has {result.n_stimuli} stimuli; this view draws {self.n_stimuli}")
+        for line, amp in zip(self.traces, result.cmap):
+            line.set_ydata(self.full_cmap_mV * amp * self.shape)
+        dec = result.decrement_pct
+        if self.compact:
+            text = f"decrement {dec:.0f} %" if np.isfinite(dec) else "no response"
+        else:
+            text = (f"decrement (4th/5th vs 1st): {dec:.1f} %" if np.isfinite(dec) else "decrement: not defined")
+            text += f"\nfirst response {100 * result.cmap[0]:.0f} % of a full response"
+        self.note.set_text(text)
+        self.note.set_color(OKABE_ITO["vermillion"] if decrement_is_abnormal(dec) else OKABE_ITO["black"])
+        self.ax.set_title(f"Repetitive nerve stimulation at {result.rate_hz:g} Hz ({result.muscle} muscle)")
+        return self
+
+    def describe(self, result: RNSResult) -> str:
+        """Alt text for the drawing of ``result``."""
+        dec = result.decrement_pct
+        words = (f"a decrement of {dec:.1f} %, {decrement_verdict(dec)}" if np.isfinite(dec)
+                 else "no response to the first stimulus")
+        return (f"{self.n_stimuli} compound muscle action potentials side by side, one per stimulus at "
+                f"{result.rate_hz:g} Hz in the {result.muscle} muscle, the 4th and 5th in vermillion; "
+                f"the first is {100 * result.cmap[0]:.0f} % of a full response, and the responses "
+                f"fall to {100 * np.nanmin(result.cmap[:self.n_stimuli]):.0f} %: {words}.")
+
+
 def plot_rns(result: RNSResult, ax=None, *, full_cmap_mV=10.0, window_ms=15.0):
     """Draw a repetitive-nerve-stimulation train: one CMAP per stimulus, side by side.
+
+    The drawing is an :class:`RNSView` (the lesson-05 panel draws the same one).
 
     Parameters
     ----------
@@ -48,32 +140,13 @@ def plot_rns(result: RNSResult, ax=None, *, full_cmap_mV=10.0, window_ms=15.0):
     Returns
     -------
     matplotlib Axes
+        With alt text (:func:`mgmodel.plots.alt_text`).
     """
     if not isinstance(result, RNSResult):
         raise ValueError(f"result must be an RNSResult from simulate_rns; got {type(result).__name__}")
     ax = new_axes(ax)
-    t = np.linspace(0.0, window_ms, 200)
-    shape = _cmap_template(t)
-    gap = 0.25 * window_ms
-    for k, amp in enumerate(result.cmap):
-        x0 = k * (window_ms + gap)
-        colour = OKABE_ITO["vermillion"] if k in (3, 4) else OKABE_ITO["blue"]
-        ax.plot(x0 + t, full_cmap_mV * amp * shape, color=colour, lw=1.6)
-        ax.plot([x0, x0], [-0.1 * full_cmap_mV, 0.1 * full_cmap_mV], color=OKABE_ITO["black"], lw=0.8)
-        ax.text(x0 + 0.5 * window_ms, -0.62 * full_cmap_mV, str(k + 1), ha="center", va="top",
-                fontsize="x-small", color=OKABE_ITO["black"])
-    ax.axhline(0.0, color=OKABE_ITO["black"], lw=0.5, alpha=0.4)
-    dec = result.decrement_pct
-    text = (f"decrement (4th/5th vs 1st): {dec:.1f} %" if np.isfinite(dec) else "decrement: not defined")
-    text += f"\nfirst response {100 * result.cmap[0]:.0f} % of a full response"
-    ax.text(0.99, 0.97, text, transform=ax.transAxes, ha="right", va="top", fontsize="small",
-            color=OKABE_ITO["vermillion"] if np.isfinite(dec) and dec >= 10 else OKABE_ITO["black"])
-    ax.set_xlabel(f"responses to stimuli 1-{result.n_stimuli}, each window {window_ms:g} ms")
-    ax.set_ylabel("CMAP (mV, negative up)")
-    ax.set_ylim(-0.75 * full_cmap_mV, 1.25 * full_cmap_mV)
-    ax.set_xticks([])
-    ax.set_title(f"Repetitive nerve stimulation at {result.rate_hz:g} Hz ({result.muscle} muscle)")
-    return ax
+    view = RNSView(ax, result.n_stimuli, full_cmap_mV=full_cmap_mV, window_ms=window_ms).update(result)
+    return set_alt_text(ax, view.describe(result))
 
 
 def plot_sfemg(result: SFEMGResult, ax=None, *, pair=None, max_sweeps=50):
@@ -129,7 +202,7 @@ def plot_sfemg(result: SFEMGResult, ax=None, *, pair=None, max_sweeps=50):
                 ax.plot(lat_k - t0 + spike_t, y + 0.45 * spike, color=colour, lw=0.9)
         for x, lt in ((0.0, a[k]), (ref_b, b[k])):
             if not np.isfinite(lt):
-                ax.plot(x, y, marker="x", color=OKABE_ITO["vermillion"], ms=5, ls="none",
+                ax.plot(x, y, marker="x", color=OKABE_ITO["black"], ms=5, ls="none",
                         label="blocked potential" if blocked_label else None)
                 blocked_label = False
     ax.set_xlabel("time after the first (trigger) potential (ms)")
@@ -145,7 +218,12 @@ def plot_sfemg(result: SFEMGResult, ax=None, *, pair=None, max_sweeps=50):
             va="bottom", fontsize="small")
     if not blocked_label:
         ax.legend(loc="upper right", fontsize="small", frameon=False)
-    return ax
+    return set_alt_text(ax, (
+        f"Single-fibre EMG jitter raster of fibre pair {pair + 1}: {n} consecutive discharges stacked top "
+        f"to bottom, each aligned on the first potential; the second potential wanders by its jitter of "
+        f"{mcd_s}, and crosses mark blocked potentials ({result.blocking_pct[pair]:.0f} % of discharges). "
+        f"The study of {result.n_pairs} pairs has a mean jitter of {result.mean_mcd_us:.0f} µs against a "
+        f"limit of {result.limit_mean_us:g} µs: {verdict}."))
 
 
 def plot_force(result: ActivationResult, ax=None, *, label=None, color=None):
@@ -183,4 +261,9 @@ def plot_force(result: ActivationResult, ax=None, *, label=None, color=None):
     ax.set_ylim(0.0, 105.0)
     ax.set_title(f"Force during sustained use at {result.rate_hz:g} Hz, and after rest")
     ax.legend(loc="lower left", fontsize="small", frameon=False)
-    return ax
+    rest = (f", then {result.rest_s:g} s of rest (shaded) and a re-test at {100 * result.recovered_force:.0f} %"
+            if result.retest_s > 0 and result.rest_s > 0 else "")
+    return set_alt_text(ax, (
+        f"Force in % of full force against time in s for the {result.muscle} muscle firing at "
+        f"{result.rate_hz:g} Hz: it starts at {100 * result.initial_force:.0f} % and falls by "
+        f"{result.fatigue_pct:.0f} % in {result.duration_s:g} s of sustained use{rest}."))

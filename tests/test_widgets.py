@@ -33,9 +33,9 @@ def test_epp_panel_numbers_match_the_model():
 def test_safety_panel_reports_failure():
     panel = widgets.safety_panel()
     assert panel.result["fires"]
-    r = panel.update(achr_fraction=0.25)
+    r = panel.update(achr_fraction=0.2)
     assert not r["fires"]
-    assert r["sf"] == pytest.approx(safety_factor(HUMAN.replace(achr_fraction=0.25)), rel=1e-3)
+    assert r["sf"] == pytest.approx(safety_factor(HUMAN.replace(achr_fraction=0.2)), rel=1e-3)
     assert "FAILS" in panel.readout.value
 
 

@@ -1,7 +1,8 @@
 """The panel machinery shared by every lesson panel.
 
 Every panel is a :class:`Panel`: labelled controls with units, one persistent figure (a PNG in an
-``<img>`` with alt text, redrawn in place), a readout of the numbers, and
+``<img>`` with alt text, redrawn in place; every text at least ``mgmodel.plots.MIN_FONT_PT`` =
+11 pt), a readout of the numbers, and
 
 - ``panel.update(**values)`` — set controls from code and return the model result (for tests and
   for learners who want the numbers);
@@ -27,6 +28,9 @@ import numpy as np
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from ..plots import MIN_FONT_PT
 
 
 __all__ = ["Panel", "is_headless", "slider", "dropdown"]
@@ -96,6 +100,7 @@ class Panel:
         self.readout.add_class("mgmodel-readout")
         self.image.add_class("mgmodel-figure")
         self.setup(self.figure)
+        self._readable_fonts()
         self._render()
         # lay the figure out once; the margins then stay fixed across redraws, which keeps a
         # redraw cheap (a layout engine on every redraw would double its cost)
@@ -152,9 +157,22 @@ class Panel:
         if not self._rendering:
             self._render()
 
+    def _readable_fonts(self):
+        """Raise every text of the figure, tick labels included, to at least MIN_FONT_PT points."""
+        for ax in self.figure.axes:
+            ax.tick_params(labelsize=max(MIN_FONT_PT, ax.xaxis.get_ticklabels()[0].get_fontsize()
+                                         if ax.xaxis.get_ticklabels() else MIN_FONT_PT))
+        for t in self.figure.findobj(Text):
+            if t.get_fontsize() < MIN_FONT_PT:
+                t.set_fontsize(MIN_FONT_PT)
+
     def _render(self):
         self.result = self.compute(**self.values())
         self.refresh(self.result)
+        # texts a refresh re-creates or re-titles (set_title resets the size) stay readable
+        for a in [*self._moving_artists(), *(ax.title for ax in self.figure.axes)]:
+            if isinstance(a, Text) and a.get_fontsize() < MIN_FONT_PT:
+                a.set_fontsize(MIN_FONT_PT)
         self.readout.value = self.describe(self.result)
         self.image.value = (f'<img src="data:image/png;base64,{self.png_base64()}" '
                             f'alt="{html.escape(self.alt)}" style="max-width:100%"/>')

@@ -51,8 +51,6 @@ CONGENITAL_READ_DAY = 21
 #: cut-off of :data:`mgmodel.clinic.ADL_CUTOFFS`.
 NORMAL_STRENGTH = 0.75
 
-_GROUP_STYLE = {"ocular": ("orange", "-"), "bulbar": ("purple", "--"), "limb": ("blue", "-"),
-                "respiratory": ("vermillion", "-.")}
 _GROUP_WORDS = {"ocular": "eyes and eyelids", "bulbar": "face, sucking and swallowing",
                 "limb": "limbs", "respiratory": "breathing"}
 
@@ -131,7 +129,8 @@ class InjuryPanel(Panel):
     def _controls(self):
         p = PATIENTS["achr_early_onset"]
         return {
-            "antibody_load": slider("antibody load", p.antibody_load, 0.05, 3.0, 0.05,
+            # up to 10: covers the generalized archetypes (load 3-4) and the thymoma patient (8)
+            "antibody_load": slider("antibody load", p.antibody_load, 0.05, 10.0, 0.05,
                                     "1 = half the targets bound", continuous=False),
             "w_block": slider("blockade of the ACh site", p.w_block, 0.0, 0.5, 0.05, "weight",
                               continuous=False),
@@ -346,7 +345,8 @@ class TriggerPanel(Panel):
 
     def _controls(self):
         return {
-            "antibody_load": slider("antibody load before the trigger", 0.3, 0.05, 1.5, 0.05,
+            # a load of 2 is a mild generalized patient (MG-ADL ~3); 6 covers the archetypes'
+            "antibody_load": slider("antibody load before the trigger", 2.0, 0.05, 6.0, 0.05,
                                     "1 = half the AChR bound", continuous=False),
             "production": slider("antibody production after it", 2.0, 0.25, 3.0, 0.05, "× before",
                                  continuous=False),
@@ -479,7 +479,7 @@ class NeonatalPanel(Panel):
         ax2.legend(frameon=False, fontsize="x-small", loc="lower right")
         self._strength = {}
         for g in MUSCLE_GROUPS:
-            col, ls = _GROUP_STYLE[g]
+            col, ls = plots.MUSCLE_GROUP_STYLE[g]
             self._strength[g], = ax3.plot(t, [1, 1], color=C[col], ls=ls, lw=1.8, label=_GROUP_WORDS[g])
         ax3.axhline(NORMAL_STRENGTH, color=C["black"], lw=1, ls=":", label="normal above")
         ax3.set_ylim(0, 1.05)

@@ -50,7 +50,7 @@ class ReceptorPanel(Panel):
         c = plots.OKABE_ITO
         self._control, = ax.semilogx([0.1, 1e4], [0, 0], color=c["blue"], lw=2, label="no blocker")
         self._blocked, = ax.semilogx([0.1, 1e4], [0, 0], color=c["vermillion"], lw=2, ls="--",
-                                     label="with curare and antibody")
+                                     label="with the curare and blocking antibody set below")
         self._marker, = ax.plot([1.0], [0.0], "o", color=c["black"], label="chosen [ACh]")
         ax.set_xlim(0.1, 1e4)
         ax.set_ylim(0, 1)

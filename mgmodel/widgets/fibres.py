@@ -1,12 +1,12 @@
 """Panels of lessons 04-05: a muscle of many fibres, fatigue and rest, and electrodiagnosis.
 
-Every panel here draws a population of a few hundred fibres with :func:`~mgmodel.sample_fibers`
+Every panel here draws a population of a few hundred fibres with :func:`~mgmodel.sample_fibres`
 for the patient set by its controls, and runs one of the simulations of
 :mod:`mgmodel.electrodiagnosis` on it. Both random sources have FIXED seeds (``POPULATION_SEED``
 and ``RUN_SEED``), so the figure changes only when a control changes, and the numbers a panel
 shows can be reproduced by calling the model directly::
 
-    pop = mgmodel.sample_fibers(N_FIBRES, mgmodel.mg_endplate(achr, folds), muscle=muscle,
+    pop = mgmodel.sample_fibres(N_FIBRES, mgmodel.mg_endplate(achr, folds), muscle=muscle,
                                 rng=POPULATION_SEED)
     mgmodel.simulate_rns(pop, rate, 10, rng=RUN_SEED)
 
@@ -24,11 +24,12 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import blended_transform_factory
 
 from .. import plots
+from ..criteria import DECREMENT_LIMIT_FRACTION, DECREMENT_LIMIT_PCT, decrement_verdict
 from ..electrodiagnosis import (simulate_activation, simulate_exercise_test, simulate_rns,
                                 simulate_sfemg)
 from ..parameters import mg_endplate
-from ..plots_edx import _cmap_template
-from ..population import sample_fibers
+from ..plots_edx import RNSView
+from ..population import sample_fibres
 from ._base import Panel, dropdown, slider
 
 __all__ = ["N_FIBRES", "POPULATION_SEED", "RUN_SEED", "patient_population",
@@ -63,7 +64,7 @@ def _folds(value=1.0):
 
 def patient_population(achr_fraction, na_channel_fraction, muscle="limb", n=N_FIBRES):
     """The panels' muscle: ``n`` fibres of a patient with MG (seed ``POPULATION_SEED``)."""
-    return sample_fibers(n, mg_endplate(achr_fraction, na_channel_fraction), muscle=muscle,
+    return sample_fibres(n, mg_endplate(achr_fraction, na_channel_fraction), muscle=muscle,
                          rng=POPULATION_SEED)
 
 
@@ -224,8 +225,9 @@ class RNSPanel(Panel):
 
     title = "Repetitive nerve stimulation: ten responses and the decrement"
     alt = ("Left: ten compound muscle action potentials side by side, in mV, one per stimulus, "
-           "the 4th and 5th in orange. Right: the amplitude of each response in percent of the "
-           "first, with the 90 % line that a 10 % decrement crosses.")
+           "the 4th and 5th in vermillion. Right: the amplitude of each response in percent of the "
+           f"first, with the {100 * DECREMENT_LIMIT_FRACTION:g} % line that a {DECREMENT_LIMIT_PCT:g} % "
+           "decrement crosses.")
     figsize = (9.0, 3.4)
     n_stimuli = 10
     full_cmap_mV = 10.0   # drawn amplitude of the full response, as in mgmodel.plot_rns
@@ -245,28 +247,14 @@ class RNSPanel(Panel):
 
     def setup(self, fig):
         self._ax1, self._ax2 = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=(2.2, 1)))
-        ax = self._ax1
-        t = np.linspace(0.0, self.window_ms, 120)
-        self._shape = _cmap_template(t)
-        step = 1.25 * self.window_ms
-        self._traces = []
-        for k in range(self.n_stimuli):
-            colour = C["vermillion"] if k in (3, 4) else C["blue"]
-            self._traces.append(self._moving(ax.plot(k * step + t, 0 * t, color=colour, lw=1.4)[0]))
-            ax.text(k * step + 0.5 * self.window_ms, -0.62 * self.full_cmap_mV, str(k + 1),
-                    ha="center", va="top", fontsize="x-small")
-        ax.axhline(0.0, color=C["black"], lw=0.5, alpha=0.4)
-        ax.set_xlim(-0.1 * step, self.n_stimuli * step)
-        ax.set_ylim(-0.75 * self.full_cmap_mV, 1.25 * self.full_cmap_mV)
-        ax.set_xticks([])
-        ax.set_xlabel(f"responses 1-{self.n_stimuli}, each window {self.window_ms:g} ms")
-        ax.set_ylabel("CMAP (mV, negative up)")
-        self._note = self._moving(ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top",
-                                          fontsize="small"))
-        self._moving(ax.title)
+        # the left Axes is the figure of mgmodel.plot_rns, drawn by the same view
+        self.view = RNSView(self._ax1, self.n_stimuli, full_cmap_mV=self.full_cmap_mV,
+                            window_ms=self.window_ms, n_points=120, compact=True)
+        self._moving(*self.view.moving)
         a2 = self._ax2
         k = np.arange(1, self.n_stimuli + 1)
-        a2.axhline(90.0, color=C["black"], ls=":", lw=1, label="10 % decrement")
+        a2.axhline(100 * DECREMENT_LIMIT_FRACTION, color=C["black"], ls=":", lw=1,
+                   label=f"{DECREMENT_LIMIT_PCT:g} % decrement")
         self._amp = self._moving(a2.plot(k, 100 + 0 * k, "o-", color=C["blue"], ms=4, label="amplitude")[0])
         a2.set_xlim(0.5, self.n_stimuli + 0.5)
         a2.set_xticks(k)
@@ -277,22 +265,18 @@ class RNSPanel(Panel):
         a2.legend(loc="lower left", fontsize="small", frameon=False)
 
     def refresh(self, r):
-        for line, amp in zip(self._traces, r.cmap):
-            line.set_ydata(self.full_cmap_mV * amp * self._shape)
+        self.view.update(r)
         rel = 100 * r.cmap / r.cmap[0] if r.cmap[0] > 0 else np.full(r.cmap.shape, np.nan)
         self._amp.set_ydata(rel)
-        dec = r.decrement_pct
-        abnormal = np.isfinite(dec) and dec >= 10.0
-        self._note.set_text(f"decrement {dec:.0f} %" if np.isfinite(dec) else "no response")
-        self._note.set_color(C["vermillion"] if abnormal else C["black"])
-        self._ax1.set_title(f"{r.rate_hz:g} Hz, {r.muscle} muscle: first response "
-                            f"{self.full_cmap_mV * r.cmap[0]:.1f} mV")
+
+    def _background_extra(self):
+        return self._ax1.get_title()           # redrawn with the background when rate or muscle change
 
     def describe(self, r):
         dec = r.decrement_pct
         if not np.isfinite(dec):
             return "no response to the first stimulus: every fibre fails"
-        verdict = "abnormal (≥ 10 %)" if dec >= 10.0 else "normal (< 10 %)"
+        verdict = decrement_verdict(dec)
         change = r.decrement_end_pct
         last = f"{change:.1f} % decrement" if change >= 0 else f"{-change:.1f} % increment"
         return (f"<b>decrement (4th/5th vs 1st) {dec:.1f} %</b>: {verdict} · last vs first: {last} · "
@@ -312,7 +296,7 @@ class SFEMGPanel(Panel):
            "triggered on the first potential; the second potential, in µs from its usual position, "
            "wanders (jitter) or is missing, marked with a cross (blocking). Right: the jitter (MCD, "
            "µs) of every pair, sorted, with the reference limits as dashed lines; pairs with "
-           "blocking in orange.")
+           "blocking as vermillion diamonds.")
     figsize = (9.0, 3.6)
     n_pairs = 20
     n_discharges = 100
@@ -339,7 +323,7 @@ class SFEMGPanel(Panel):
         self._spike = -np.sin(np.pi * self._spike_t / 80.0) * np.exp(-(self._spike_t / 60.0) ** 2)
         a1.axvline(0.0, color=C["black"], ls=":", lw=1)
         self._second = self._moving(a1.plot([], [], color=C["orange"], lw=1.0, label="second potential")[0])
-        self._blocked = self._moving(a1.plot([], [], "x", color=C["vermillion"], ms=5,
+        self._blocked = self._moving(a1.plot([], [], "x", color=C["black"], ms=5,
                                              label="blocked (missing)")[0])
         self._moving(a1.title)
         a1.set_xlim(-self.window_us, self.window_us)
@@ -350,11 +334,11 @@ class SFEMGPanel(Panel):
         a1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize="small", frameon=False)
         a2 = self._ax2
         self._ok = self._moving(a2.plot([], [], "o", color=C["blue"], ms=5, label="pair without blocking")[0])
-        self._blk = self._moving(a2.plot([], [], "D", color=C["orange"], ms=5, label="pair with blocking")[0])
-        self._lim_pair = self._moving(a2.axhline(43, color=C["vermillion"], ls="--", lw=1.2,
+        self._blk = self._moving(a2.plot([], [], "D", color=C["vermillion"], ms=5, label="pair with blocking")[0])
+        self._lim_pair = self._moving(a2.axhline(43, color=C["purple"], ls="--", lw=1.2,
                                                  label="limit, one pair"))
         self._lim_mean = self._moving(a2.axhline(30, color=C["black"], ls="--", lw=1.2, label="limit, mean"))
-        self._mean = self._moving(a2.axhline(0, color=C["green"], lw=2, label="mean of this study"))
+        self._mean = self._moving(a2.axhline(0, color=C["sky"], lw=2, label="mean of this study"))
         self._moving(a2.title)
         a2.set_xlim(0, self.n_pairs + 1)
         a2.set_ylim(0, self.mcd_top_us + 5)
@@ -433,8 +417,8 @@ class ExercisePanel(Panel):
 
     title = "The exercise test: facilitation, then exhaustion"
     alt = ("Left: the decrement in percent before exercise and at 5 s, 1, 2, 3 and 4 minutes "
-           "after it, with the 10 % line. Right: the amplitude of each of ten responses in percent "
-           "of the first, before exercise, right after it and at the worst later time.")
+           f"after it, with the {DECREMENT_LIMIT_PCT:g} % line. Right: the amplitude of each of ten "
+           "responses in percent of the first, before exercise, right after it and at the worst later time.")
     figsize = (9.0, 3.4)
     times_after_s = (5.0, 60.0, 120.0, 180.0, 240.0)
 
@@ -453,7 +437,8 @@ class ExercisePanel(Panel):
         self._ax1, self._ax2 = fig.subplots(1, 2)
         a1 = self._ax1
         x = np.array([-1.0] + [t / 60.0 for t in self.times_after_s])
-        a1.axhline(10.0, color=C["black"], ls=":", lw=1, label="10 % (abnormal)")
+        a1.axhline(DECREMENT_LIMIT_PCT, color=C["black"], ls=":", lw=1,
+                   label=f"{DECREMENT_LIMIT_PCT:g} % (abnormal)")
         self._dec = self._moving(a1.plot(x, 0 * x, "o-", color=C["blue"], label="decrement")[0])
         self._base = self._moving(a1.axhline(0.0, color=C["blue"], ls="--", lw=1, alpha=0.6,
                                              label="before exercise"))
@@ -469,7 +454,7 @@ class ExercisePanel(Panel):
                        for marker, col, lab in (("o-", "blue", "before exercise"),
                                                 ("s-", "green", "right after (5 s)"),
                                                 ("^-", "vermillion", "worst at 2-4 min"))]
-        a2.axhline(90.0, color=C["black"], ls=":", lw=1)
+        a2.axhline(100 * DECREMENT_LIMIT_FRACTION, color=C["black"], ls=":", lw=1)
         a2.set_xticks(k)
         a2.set_ylim(20, 110)
         a2.set_xlabel("stimulus number")
