@@ -19,7 +19,7 @@ def main():
     os.environ.setdefault("MPLBACKEND", "Agg")
     total = 0.0
     print(f"{'lesson':40s} {'seconds':>8s}")
-    for path in sorted(COURSE.glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted(COURSE.glob("[0-9][0-9]*_*.ipynb")):     # 00, 00a (the primer), 01, ...
         nb = nbformat.read(path, as_version=4)
         t0 = time.perf_counter()
         NotebookClient(nb, timeout=300, kernel_name="python3",

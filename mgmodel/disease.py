@@ -73,7 +73,7 @@ __all__ = [
 LN2 = math.log(2.0)
 
 ACHR_STABLE_HALF_LIFE_DAYS = 12.4
-"""Half-life of the stable junctional AChR pool, days (Stanley & Drachman 1983; calibration 8-13 d)."""
+"""Half-life of the stable junctional AChR pool, days (Stanley & Drachman 1983: 8-13 d)."""
 ACHR_RAPID_HALF_LIFE_DAYS = 18.7 / 24.0
 """Half-life of the rapidly turned-over junctional pool: 18.7 h (Stanley & Drachman 1983; ~1 d)."""
 ACHR_RAPID_POOL_FRACTION = 0.20
@@ -87,7 +87,7 @@ speeds AChR degradation 2-3 fold (Kao & Drachman 1977 Science 196:527; Appel et 
 LYSIS_MAX_PER_DAY = 0.15
 """Rate of complement-mediated lysis of postsynaptic membrane with all targets bound by fully
 complement-fixing antibody, 1/day. Soft; sets moderate-to-severe AChR MG at 20-40 % of normal
-endplate AChR (Fambrough et al. 1973 Science 182:293; calibration section 6)."""
+endplate AChR (Fambrough et al. 1973 Science 182:293; fit:Lysis in REFERENCES.md)."""
 
 FOLD_REPAIR_HALF_LIFE_DAYS = 10.0
 """Half-time of regrowth of lost postsynaptic folds once lysis stops, days (soft: repair is slow,
@@ -190,7 +190,7 @@ class JunctionCourse:
 
 
 def simulate_junction(dt_days, theta, *, patient, complement_potency=None, complement_block=None,
-                      synthesis=1.0, initial="steady") -> JunctionCourse:
+                      synthesis=1.0, initial="steady", modulation=None, lysis=None) -> JunctionCourse:
     """Integrate AChR pools and folds of each muscle group given the antibody occupancy over time.
 
     Parameters
@@ -210,6 +210,13 @@ def simulate_junction(dt_days, theta, *, patient, complement_potency=None, compl
     initial : "steady" or "healthy"
         Start from the untreated steady state of the first step's antibody (no complement block),
         or from a healthy endplate.
+    modulation : float, optional
+        Degradation fold of the receptors (1..``MODULATION_MAX_FOLD``) replacing the patient's
+        ``1 + (MODULATION_MAX_FOLD - 1) w_modulation crosslinking theta`` (from
+        :func:`mixture_effect`).
+    lysis : float, optional
+        Complement activation (0..1) replacing the patient's ``w_complement * theta`` (from
+        :func:`mixture_effect`).
     """
     dt = check_number("dt_days", dt_days, 0, 1, lo_open=True, unit="days")
     theta = check_array("theta", theta, 0, 1, hi_open=True)
@@ -236,8 +243,12 @@ def simulate_junction(dt_days, theta, *, patient, complement_potency=None, compl
     cblock = series("complement_block", complement_block, 0.0)
     syn = np.broadcast_to(check_array("synthesis", synthesis, 0, 10), (n + 1,))[:, None]
 
-    lam = LYSIS_MAX_PER_DAY * patient.w_complement * pot[:, None] * theta * (1.0 - cblock[:, None])
-    mod = 1.0 + (MODULATION_MAX_FOLD - 1.0) * patient.w_modulation * patient.crosslinking * theta
+    attack = (patient.w_complement * theta if lysis is None
+              else np.full_like(theta, check_number("lysis", lysis, 0, 1)))
+    lam = LYSIS_MAX_PER_DAY * pot[:, None] * attack * (1.0 - cblock[:, None])
+    mod = (1.0 + (MODULATION_MAX_FOLD - 1.0) * patient.w_modulation * patient.crosslinking * theta
+           if modulation is None
+           else np.full_like(theta, check_number("modulation", modulation, 1, MODULATION_MAX_FOLD)))
     disp = DISPERSAL_MAX_PER_DAY * patient.w_clustering * theta
     cluster_ins = 1.0 - CLUSTERING_INSERTION_LOSS * patient.w_clustering * theta
 
@@ -246,7 +257,7 @@ def simulate_junction(dt_days, theta, *, patient, complement_potency=None, compl
     m_inf = _K_REPAIR / k_m
     a_m = np.exp(-k_m * dt)
     # the steady state before treatment: first step's antibody, no complement block
-    lam0 = LYSIS_MAX_PER_DAY * patient.w_complement * pot[0] * theta[0]
+    lam0 = LYSIS_MAX_PER_DAY * pot[0] * attack[0]
     m0 = _K_REPAIR / (_K_REPAIR + lam0) if initial == "steady" else np.ones(theta.shape[1])
     folds = _affine_recurrence(a_m[:-1], (m_inf * (1.0 - a_m))[:-1], m0)
 

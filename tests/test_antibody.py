@@ -1,4 +1,4 @@
-"""IgG and albumin kinetics with FcRn (calibration.md section 7, first rows)."""
+"""IgG and albumin kinetics with FcRn (sources in REFERENCES.md: Morell1970, Roopenian2003, ...), and antibody mixtures."""
 
 import math
 
@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from mgmodel import antibody as ab
+from mgmodel import mg_endplate, safety_factor
+from mgmodel.antibody_mixtures import ACHR_SUBUNIT_COPIES, mixture_effect, simulate_mixture
 from mgmodel.patients import PATIENTS
 
 
@@ -22,7 +24,7 @@ def _tracer(n_days, igg3_fraction=0.0, dt=1.0, **kw):
 
 
 def test_igg_half_life_18_to_25_days():
-    """Total IgG (IgG1/2/4) half-life 18-25 d (calibration section 7)."""
+    """Total IgG (IgG1/2/4) half-life 18-25 d (Morell et al. 1970)."""
     c = _tracer(150)
     t = c.t_days[20:120]
     half = _fitted_half_life(c.pathogenic_igg[20:120], t)
@@ -128,3 +130,56 @@ def test_plasma_cell_output_rituximab_leaves_long_lived_cells():
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+# --- antibody mixtures: one clone, two clones, a polyclonal serum ------------------------------
+
+
+POLYCLONAL = tuple(ACHR_SUBUNIT_COPIES)
+
+
+def test_one_clone_acts_by_several_mechanisms():
+    # Pham et al. 2023: a single clone can block, modulate and activate complement
+    e = mixture_effect({"alpha": 0.8})
+    assert e.complement_activation > 0.1 and e.modulation_fold > 1.5
+
+
+def test_clones_to_different_subunits_act_in_synergy_on_complement():
+    # Rose et al. 2022: combinations of antibodies to disparate subunits activate complement far
+    # more than the antibodies alone
+    for th in (0.3, 0.5, 0.8):
+        alone = mixture_effect({"alpha": th}).complement_activation + mixture_effect({"beta": th}).complement_activation
+        together = mixture_effect({"alpha": th, "beta": th}).complement_activation
+        assert together > 1.5 * alone
+
+
+def test_polyclonal_serum_is_most_destructive():
+    one, two, poly = (simulate_mixture(s, 120) for s in (("alpha",), ("alpha", "beta"), POLYCLONAL))
+    for key in ("complement_activation", "modulation_fold", "cluster_size"):
+        assert getattr(one[0], key) < getattr(two[0], key) < getattr(poly[0], key) or \
+            (key == "cluster_size" and getattr(poly[0], key) == math.inf)
+    sf = [safety_factor(mg_endplate(float(j.achr_fraction[-1, 0] * (1 - j.ach_site_block[-1, 0])),
+                                    float(j.na_channel_fraction[-1, 0]))) for _, j in (one, two, poly)]
+    assert sf[0] > sf[1] > sf[2]
+    healthy = safety_factor(mg_endplate(1.0, 1.0))
+    assert healthy - sf[2] > 1.5 * (healthy - sf[0])   # the serum costs far more margin than one clone
+
+
+def test_lattice_needs_three_bridgeable_sites():
+    assert mixture_effect({"beta": 1.0}).cluster_size <= 2.0             # pairs at most
+    assert math.isfinite(mixture_effect({"alpha": 1.0}).cluster_size)    # chains, p = 0.5 < 1
+    assert mixture_effect({s: 1.0 for s in POLYCLONAL}).cluster_size == math.inf
+
+
+def test_one_igg_does_not_activate_c1q_and_igg4_does_not_modulate():
+    assert mixture_effect({"beta": 0.01}).complement_activation < 1e-3
+    assert mixture_effect({s: 0.8 for s in POLYCLONAL}, crosslinking=0.0).modulation_fold == 1.0
+
+
+def test_mixture_bad_input_names_the_parameter():
+    with pytest.raises(ValueError, match="subunit"):
+        mixture_effect({"gamma_prime": 0.5})
+    with pytest.raises(ValueError, match="occupancy"):
+        mixture_effect({"alpha": 1.5})
+    with pytest.raises(ValueError, match="subunits"):
+        simulate_mixture("alpha")

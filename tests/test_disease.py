@@ -1,4 +1,4 @@
-"""The junction under attack and the slow course (calibration.md section 6, and section 8 subtypes)."""
+"""The junction under attack and the slow course (receptor turnover, injury routes, subtypes; sources in REFERENCES.md)."""
 
 import math
 
@@ -145,7 +145,7 @@ def test_neonatal_mg_resolves_on_its_own():
     little later (IgG < 10 % from day 94, AChR > 0.8 from day 103): with the infant's own IgG low,
     FcRn is less saturated and maternal IgG1 lives longer (half-life ~40 d by mass; 48 d measured,
     Sarvas et al. 1993), and the last receptors and folds return with their own half-lives. The
-    clinical target (weakness lasting weeks, <= 3 months, calibration section 9) is judged on the
+    clinical target (weakness lasting weeks, <= 3 months, Papazian 1992) is judged on the
     safety factor downstream; here: clearly better within two months, near normal by 3.5 months.
     """
     c = simulate_disease("neonatal", 120)
