@@ -9,7 +9,7 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 # PyPI name -> conda-forge name where they differ
-CONDA_NAME = {"pyyaml": "pyyaml", "py-rattler": "py-rattler"}
+CONDA_NAME = {"pyyaml": "pyyaml", "py-rattler": "py-rattler", "build": "python-build"}
 
 
 def _norm(name):
