@@ -14,7 +14,8 @@ Floors of the model, each a module named for the physiology:
   :mod:`mgmodel.patients` - the slow floor: IgG and FcRn, injury of the junction, therapies,
   virtual patients;
 - :mod:`mgmodel.clinic` - the whole course of a patient: strength per muscle group, MG-ADL, crisis;
-- :mod:`mgmodel.plots`, :mod:`mgmodel.plots_edx` - ``plot_*`` functions taking result objects.
+- :mod:`mgmodel.plots`, :mod:`mgmodel.plots_edx`, :mod:`mgmodel.plots_clinic` - ``plot_*`` functions
+  taking result objects.
 
 Units: ms, mV, µM, nA, nS, nF (fast floors); days (slow floors). Educational use only - not
 medical advice.
@@ -25,10 +26,11 @@ from .receptor import antibody_occupancy, ec50_uM, hill_slope, open_probability
 from .endplate import EPPResult, simulate_epp
 from .safety import martin_correction, safety_factor, threshold_gap_mV, threshold_mV
 from .fastpath import epp_fast, epp_table
+from .postsynaptic import PostsynapticTrain, postsynaptic_train
 from .plots import OKABE_ITO, plot_epp
 from .muscles import MUSCLES, MuscleProfile
-from .population import FiberPopulation, sample_fibers
-from .presynaptic import PRESYNAPTIC, Presynaptic, relative_release, simulate_release
+from .population import FibrePopulation, sample_fibers, sample_fibres
+from .presynaptic import PRESYNAPTIC, Presynaptic, lems_presynaptic, relative_release, simulate_release
 from .electrodiagnosis import (ActivationResult, ExerciseTestResult, RNSResult, SFEMGResult,
                                classify_endplates, simulate_activation, simulate_exercise_test,
                                simulate_rns, simulate_sfemg)
@@ -36,7 +38,9 @@ from .plots_edx import plot_force, plot_rns, plot_sfemg
 from . import therapy, patients
 from .patients import PATIENTS, Patient
 from .disease import SlowCourse, simulate_disease
-from .clinic import CourseResult, plot_course, simulate_course
+from .clinic import CourseResult, simulate_course
+from .plots_clinic import plot_course
+from . import cases, criteria, plots_decrement, plots_fibres, plots_injury   # lesson figures, cases, limits
 
 __version__ = "0.1.0"
 
@@ -44,6 +48,9 @@ __version__ = "0.1.0"
 def __getattr__(name):
     # ``mgmodel.widgets`` needs ipywidgets; load it only when a lesson asks for it, so that
     # ``import mgmodel`` works without the course extra.
+    if name == "FiberPopulation":      # deprecated spelling (warns), the same class
+        from . import population
+        return population.FiberPopulation
     if name == "widgets":
         import importlib
         return importlib.import_module(".widgets", __name__)
@@ -54,10 +61,10 @@ __all__ = [
     "open_probability", "antibody_occupancy", "ec50_uM", "hill_slope",
     "EPPResult", "simulate_epp",
     "safety_factor", "threshold_mV", "threshold_gap_mV", "martin_correction",
-    "epp_fast", "epp_table",
+    "epp_fast", "epp_table", "PostsynapticTrain", "postsynaptic_train",
     "plot_epp", "OKABE_ITO",
-    "MUSCLES", "MuscleProfile", "FiberPopulation", "sample_fibers",
-    "PRESYNAPTIC", "Presynaptic", "relative_release", "simulate_release",
+    "MUSCLES", "MuscleProfile", "FibrePopulation", "sample_fibres",
+    "PRESYNAPTIC", "Presynaptic", "lems_presynaptic", "relative_release", "simulate_release",
     "RNSResult", "SFEMGResult", "ExerciseTestResult", "ActivationResult",
     "simulate_rns", "simulate_sfemg", "simulate_exercise_test", "simulate_activation",
     "classify_endplates", "plot_rns", "plot_sfemg", "plot_force",
