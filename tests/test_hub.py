@@ -35,10 +35,10 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "deploy" / "jupyterhub"))
 from loopback import SYSTEM_PYTHON, LoopbackClass  # noqa: E402
+from _chromium import chromium  # noqa: E402
 
 ASSIGNMENT = "01_receptor_binding"
 SOURCE_NB = ROOT / "assignments" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def _missing():
@@ -221,19 +221,8 @@ def test_students_fetch_work_validate_and_submit_through_rest(hub):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed (.ci/run installs it)")
-        pytest.skip("chromium is not installed (CI installs it)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def test_a_student_logs_in_fetches_validates_and_submits_in_jupyterlab(hub, browser):

@@ -24,7 +24,6 @@ import http.server
 import os
 import pathlib
 import re
-import shutil
 import subprocess
 import threading
 import urllib.parse
@@ -33,7 +32,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "site"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+from _chromium import chromium  # noqa: E402
 LESSONS = sorted((ROOT / "course").glob("*.ipynb"))
 DOCS = sorted((ROOT / "docs").glob("*.md"))
 
@@ -173,18 +172,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
-        pytest.skip("chromium is not installed (CI installs it; under CI=true a missing browser "
-                    "fails the test instead)")
-    api = pytest.importorskip("playwright.sync_api")
-    with api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 @pytest.mark.browser

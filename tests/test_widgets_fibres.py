@@ -122,7 +122,7 @@ def test_sfemg_panel_matches_the_model():
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "model gap, left to the lead: with binomial release (p 0.7) and quantal CV 0.3 the healthy "
+    "known gap (docs/validation.md): with binomial release (p 0.7) and quantal CV 0.3 the healthy "
     "core endplate's margin (raw SF 2.13) gives a mean MCD of ~32 us, above the 30 us limit "
     "(Stalberg & Trontelj); see the strict xfail in tests/test_electrodiagnosis.py. Delete this "
     "mark when the core margin is raised."))
