@@ -367,8 +367,8 @@ def integrate_cleft(c: CleftRates, t_out):
     A second-order, L-stable Rosenbrock scheme (ROS2; Verwer et al. 1999) with the analytic
     Jacobian and the step schedule ``STEP_SCHEDULE``; the open receptors are interpolated
     linearly from the steps onto ``t_out``. At the fast-path table's nodes the peak EPP it
-    gives is within 0.2-0.9 % of LSODA (measured; the tests check the interpolated table,
-    which includes this error).
+    gives is within about 0.1 % of LSODA, slightly low (measured with the same membrane step;
+    the tests check the interpolated table, which includes this error).
 
     Returns
     -------

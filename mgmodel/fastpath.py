@@ -9,29 +9,52 @@ How the table is built
 ----------------------
 The cleft (:mod:`mgmodel.cleft`) does not depend on the membrane potential, but it does depend on
 the number of quanta released together (through the territories of neighbouring quanta). It is
-solved for every grid point of (functional AChR, AChE activity, fold/Na fraction) and for the
-quanta in ``_MI_GRID`` at once, with a batched second-order Rosenbrock scheme (ROS2; Verwer et al.
-1999) and a block-eliminating linear solver (the systems on the last, contiguous axis, so that
-each matrix entry is one vector operation); the open receptors per quantum are interpolated in
-log quanta onto the finer quanta grid of the membrane, and the membrane
-``du/dt = -u / tau - k m O(t) (u - D)`` (``u = V - V_rest``, ``D = E_rev - V_rest``) is integrated
-exactly for each step with the conductance held at its mid-step value (steps of 0.02 ms over the
-10 ms in which the EPP rises, 0.1 ms for the slow tail after). The table holds the peak
-depolarization, the times at which the EPP first reaches 5 %, 10 %, ... 100 % of its peak (firing
-latency), the depolarization left at the delays ``_TAIL_MS`` (summation in trains) and the
-fraction of receptors one impulse desensitizes. Interpolation is multilinear in (log functional
-AChR, log(AChE activity + 0.05), fold axis, quanta). Its error against
-:func:`mgmodel.simulate_epp` is checked in the tests: <= 2.5 % for functional AChR >= 0.05 and
-AChE activity >= 0.02, <= 5 % at AChE activity below 0.02, <= 8 % below functional AChR 0.05.
-The 1 % target is not reached: the grid nodes themselves differ from LSODA by 0.2-0.9 % (the
-fixed Rosenbrock steps), which leaves little room for the interpolation.
+solved for every node of (functional AChR, AChE activity, fold/Na fraction) and for the quanta in
+``_MI_GRID`` at once, with a batched second-order Rosenbrock scheme (ROS2; Verwer et al. 1999)
+and a block-eliminating linear solver (the systems on the last, contiguous axis, so that each
+matrix entry is one vector operation). The open receptors per quantum are carried onto the finer
+quanta grid of the membrane by a cubic spline in log quanta (the territory, and with it the
+open receptors per quantum, changes smoothly with the number of quanta up to
+``MAX_INTERACTING_QUANTA``; linear interpolation there cost up to 1.8 % of the peak between the
+cleft's quanta nodes). The membrane ``du/dt = -u / tau - k m O(t) (u - D)`` (``u = V - V_rest``,
+``D = E_rev - V_rest``) is integrated exactly for each step with the conductance held at its
+mid-step value, with 0.01 ms steps over the first 3 ms (the step of
+:func:`mgmodel.simulate_epp`'s output grid, so the two integrate the membrane alike), 0.02 ms to
+10 ms and 0.1 ms for the slow tail. The table holds the peak depolarization, the times at which
+the EPP first reaches 5 %, 10 %, ... 100 % of its peak (firing latency), the depolarization left
+at the delays ``_TAIL_MS`` (summation in trains) and the fraction of receptors one impulse
+desensitizes.
+
+How it is read
+--------------
+The peak is what decides firing, so it is carried from the solved nodes onto a finer grid
+(``_REFINE`` fine intervals per solved interval along the functional-AChR, AChE and fold axes)
+by not-a-knot cubic splines of log peak, one axis after the other; log peak is close to a power
+law of functional AChR and of the AChE and fold axes, so the splines are accurate where
+straight lines between the nodes were not. Lookups stay multilinear, on the fine grid, in (log
+functional AChR, log(AChE activity + 0.05), fold axis, quanta); the AChR and fold axes of the
+fine grid are uniform and the AChE axis is searched through equal buckets, so a lookup costs
+less than before (``benchmarks/bench_endplate.py``). The quanta grid has nodes at 1 and 100
+quanta, where the territories stop changing and the peak has a kink. The rise profile, tail
+and desensitization are read multilinearly on the solved nodes.
+
+Accuracy. Table v12 (linear interpolation everywhere, 0.02 ms membrane steps) was within 2.4 %
+of :func:`mgmodel.simulate_epp` (4.1 % at AChE < 0.02, 7 % below functional AChR 0.05). Its
+error was almost all interpolation: across the cleft's quanta nodes (up to 1.8 %) and, midway
+between nodes, along the AChE (4.4 %), AChR (1.6 %) and fold (1 %) axes; the Rosenbrock steps
+cost at most 0.1 % and the membrane step 0.2 %. Measured now on independent random states
+(``tests/test_fastpath.py``, ``benchmarks/bench_endplate.py``): the peak is within 0.4 % for
+functional AChR 0.05-1.5 (AChE 0-1, Na/fold 0.02-1, quanta 0-200; HUMAN and RODENT, also at 25
+and 40 °C), about 0.1 % low on average (the Rosenbrock steps), and within 0.8 % below
+functional AChR 0.05 (for this the AChE nodes crowd towards zero: there, with few receptors to
+buffer the ACh, the peak halves between no AChE and 0.5 % of it).
 
 A larger or smaller fibre (capacitance ``C``, same time constant) behaves as the reference fibre
 with ``quanta * C_ref / C`` quanta, so fibre size enters as an effective quantal content (a bigger
 fibre's bigger endplate also has proportionally larger territories, so the interaction of quanta
 scales the same way).
 
-The table is built on first use (about 8 s of CPU time, one thread; see
+The table is built on first use (about 10-11 s of CPU time, one thread; see
 ``benchmarks/bench_endplate.py``) and cached on disk under ``$MGMODEL_CACHE`` (default
 ``~/.cache/mgmodel``) keyed on the endplate's constants. Temperature is one of those constants,
 not an axis: each temperature builds (once) and caches its own table.
@@ -47,6 +70,7 @@ import pathlib
 import threading
 
 import numpy as np
+from scipy.interpolate import CubicSpline
 
 from ._checks import check_array
 from .cleft import cleft_rates, integrate_cleft, stack_rates
@@ -59,36 +83,73 @@ __all__ = ["EPPTable", "FibreEPP", "epp_table", "epp_fast", "STATE_FIELDS"]
 STATE_FIELDS = ("achr_fraction", "ach_site_block", "quantal_content", "ache_activity",
                 "na_channel_fraction")
 
-_TABLE_VERSION = 12
+_TABLE_VERSION = 13
 _F_GRID = np.geomspace(2e-4, 1.5, 20)               # functional AChR fraction
-_ACHE_GRID = np.array([0.0, 0.01, 0.02, 0.035, 0.05, 0.1, 0.18, 0.3, 0.45, 0.7, 1.0])                    # AChE activity
+#: AChE activity. Nodes crowd towards zero, where with few receptors (little buffering) the peak
+#: halves between no AChE and 0.5 % of it.
+_ACHE_GRID = np.array([0.0, 0.0015, 0.003, 0.005, 0.01, 0.02, 0.035, 0.05, 0.1, 0.18, 0.3, 0.45,
+                       0.7, 1.0])
 #: The AChE axis is interpolated in log(activity + _ACHE_FLOOR): the current lasts about as long
 #: as the reciprocal of the total removal of ACh, enzymatic (∝ activity) plus diffusion out of the
 #: patch, which is some 5 % of the normal enzymatic rate when few receptors buffer the ACh.
 _ACHE_FLOOR = 0.05
 _ESC_GRID = np.linspace(0.0, 1.0, 4)                # healthy diffusion rate / actual diffusion rate
-_M_GRID = np.r_[0.0, np.geomspace(0.25, 1000.0, 72)]  # quanta (effective)
-_MI_GRID = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 100.0])  # quanta at which the cleft is solved (100 = MAX_INTERACTING_QUANTA)
+#: Quanta (effective): zero, then geometric from 0.24 to 1060 with 1 and 100 on nodes, where the
+#: territories stop changing (the peak has a kink there).
+_M_GRID = np.r_[0.0, 100.0 ** (1.0 + np.arange(-51, 21) / 39.0)]   # geometric: see _quanta_index
+_M_INV_STEP = 1.0 / np.diff(_M_GRID)
+#: Quanta at which the cleft is solved (100 = MAX_INTERACTING_QUANTA).
+_MI_GRID = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 24.0, 32.0, 48.0, 64.0, 100.0])
+#: Fine intervals per solved interval of the peak's fine grid along the AChR, AChE, fold axes.
+_REFINE = (3, 4, 4)
 _ACHE_LONG = 0.3                                    # below this AChE activity the current is long
 _T_SHORT_MS = 8.0                                   # window of the cleft solve otherwise
 _Q_LEVELS = np.linspace(0.05, 1.0, 20)              # fractions of the peak for the rise profile
 _TAIL_MS = np.array([2.5, 5.0, 7.5, 10.0, 15.0, 20.0, 25.0])    # delays of the stored tail
-_DT_MS = 0.02                                       # membrane step in the rise window
-_DT_TAIL_MS = 0.1                                   # membrane step after it (the tail is slow)
+#: Membrane steps (ms) by time after release, (until, step): 0.01 ms (simulate_epp's default
+#: grid) while the endplate current is large, coarser as it decays, 0.1 ms in the slow tail.
+_MEMBRANE_STEPS = ((3.0, 0.01), (10.0, 0.02), (25.0, 0.1))
 _T_MAX_MS = float(_TAIL_MS[-1])
 _T_RISE_MS = 10.0                                   # the rise profile is searched in this window
 #: Every grid and step above, so that a cached table built with other grids is never reused
 #: (the cache key holds it besides the version and the endplate's constants).
 _GRID_SIGNATURE = [np.asarray(g, float).round(12).tolist() for g in (
-    _F_GRID, _ACHE_GRID, _ESC_GRID, _M_GRID, _MI_GRID, _Q_LEVELS, _TAIL_MS,
-    (_ACHE_FLOOR, _ACHE_LONG, _T_SHORT_MS, _DT_MS, _DT_TAIL_MS, _T_RISE_MS))]
+    _F_GRID, _ACHE_GRID, _ESC_GRID, _M_GRID, _MI_GRID, _Q_LEVELS, _TAIL_MS, _REFINE,
+    np.ravel(_MEMBRANE_STEPS), (_ACHE_FLOOR, _ACHE_LONG, _T_SHORT_MS, _T_RISE_MS))]
 
 
 def _time_grid():
-    """Membrane time points (ms): ``_DT_MS`` apart up to ``_T_RISE_MS``, ``_DT_TAIL_MS`` after."""
-    n_rise = int(round(_T_RISE_MS / _DT_MS))
-    n_tail = int(round((_T_MAX_MS - _T_RISE_MS) / _DT_TAIL_MS))
-    return np.r_[np.arange(n_rise + 1) * _DT_MS, _T_RISE_MS + np.arange(1, n_tail + 1) * _DT_TAIL_MS]
+    """Membrane time points (ms) from 0 to ``_T_MAX_MS``, with the steps of ``_MEMBRANE_STEPS``."""
+    t, start = [np.zeros(1)], 0.0
+    for until, h in _MEMBRANE_STEPS:
+        n = int(round((until - start) / h))
+        t.append(start + np.arange(1, n + 1) * h)
+        start = until
+    return np.concatenate(t)
+
+
+def _subdivide(x, r):
+    """Axis coordinates ``x`` with each interval cut into ``r`` equal parts."""
+    return np.r_[(x[:-1, None] + np.diff(x)[:, None] * (np.arange(r) / r)).ravel(), x[-1]]
+
+
+#: Axis coordinates of the solved nodes (log functional AChR, the AChE axis, the escape axis)
+#: and of the fine grid of the peak.
+_COARSE_AXES = (np.log(_F_GRID), np.log(_ACHE_GRID + _ACHE_FLOOR), _ESC_GRID)
+_FINE_AXES = tuple(_subdivide(x, r) for x, r in zip(_COARSE_AXES, _REFINE))
+# lookups index the AChR and fold axes and the log quanta grid by arithmetic
+if not all(np.allclose(np.diff(x), x[1] - x[0], rtol=1e-9, atol=0.0) for x in (
+        _COARSE_AXES[0], _COARSE_AXES[2], _FINE_AXES[0], _FINE_AXES[2], np.log(_M_GRID[1:]))):
+    raise RuntimeError("a fast-path axis indexed by arithmetic is no longer uniform")
+
+
+def _mi_matrix(m):
+    """Weights (len(m), len(_MI_GRID)) that carry open receptors per quantum from the cleft
+    quanta ``_MI_GRID`` to quanta ``m``: a not-a-knot cubic spline in log quanta, held constant
+    below the first and beyond the last node (the territories stop changing there)."""
+    lg = np.log(_MI_GRID)
+    x = np.log(np.clip(np.asarray(m, float), _MI_GRID[0], _MI_GRID[-1]))
+    return CubicSpline(lg, np.eye(len(lg)), axis=0)(x)
 
 
 def _constants(ep: Endplate) -> dict:
@@ -112,7 +173,8 @@ class EPPTable:
     def __init__(self, constants: dict, peak: np.ndarray, rise: np.ndarray, tail: np.ndarray,
                  desens: np.ndarray):
         self.constants = constants
-        self.peak = peak      # (F, ACHE, NA, M)  mV above rest
+        self.peak_nodes = peak       # (F, ACHE, NA, M) mV above rest at the solved nodes
+        self.peak = _refine(peak)    # (F', ACHE', NA', M) the same on the fine grid
         self.rise = rise      # (F, ACHE, NA, M, Q) ms
         self.tail = tail      # (F, ACHE, NA, M, K) mV above rest at the delays _TAIL_MS
         self.desens = desens  # (F, ACHE, NA, M) desensitized fraction after one impulse
@@ -124,7 +186,8 @@ class EPPTable:
 
         The cleft depends on the number of quanta (through the territories of neighbouring
         quanta), so it is solved at the quanta in ``_MI_GRID`` and the open receptors per
-        quantum are interpolated in log quanta for the finer ``_M_GRID`` of the membrane.
+        quantum are carried by a cubic spline in log quanta to the finer ``_M_GRID`` of the
+        membrane.
         """
         t = _time_grid()
         # Fold loss acts on the EPP through diffusion, which it speeds as (1 + gain (1 - na));
@@ -142,7 +205,7 @@ class EPPTable:
         des_q = np.zeros(n_r * n_i)                                # per quantum, µM of patch
         # with AChE working the current is over within a few ms: the rest of the window is the
         # membrane's own discharge (zero conductance), so those rows need a shorter solve
-        for sel, n_t in ((long, len(t)), (~long, int(round(_T_SHORT_MS / _DT_MS)) + 1)):
+        for sel, n_t in ((long, len(t)), (~long, int(np.searchsorted(t, _T_SHORT_MS - 1e-9)) + 1)):
             idx = np.flatnonzero(sel)
             if idx.size:
                 o, d = integrate_cleft(stack_rates([rates[q] for q in idx]), t[:n_t])
@@ -157,15 +220,14 @@ class EPPTable:
         peak, rise, tail = _membrane(open_q, t, k, ep.e_rev_mV - ep.v_rest_mV, ep.tau_membrane_ms)
         # desensitized fraction of the endplate's receptors: per quantum, times quanta, over the
         # number of patches the endplate holds
-        jm, wm = _mi_weights(_M_GRID)
-        des = (des_q[:, jm] * (1 - wm) + des_q[:, jm + 1] * wm) * _M_GRID
+        des = (des_q @ _mi_matrix(_M_GRID).T) * _M_GRID
         shape = (len(_F_GRID), len(_ACHE_GRID), len(_ESC_GRID), len(_M_GRID))
         return cls(_constants(ep), peak.reshape(shape), rise.reshape(shape + (len(_Q_LEVELS),)),
                    tail.reshape(shape + (len(_TAIL_MS),)), np.clip(des, 0.0, 1.0).reshape(shape))
 
     # -- evaluation ------------------------------------------------------------------------
-    def _weights(self, f, ache, na, m):
-        """Indices and weights of the multilinear interpolation (flattened inputs)."""
+    def _weights(self, f, ache, na, m, axes=_COARSE_AXES):
+        """Indices and weights of the multilinear interpolation (flat inputs) on grid ``axes``."""
         # below the smallest AChR grid value the patch is unbuffered and open channels scale
         # with receptor number: fold the excess into an effective quantal content
         scale = np.where(f < _F_GRID[0], f / _F_GRID[0], 1.0)
@@ -173,16 +235,19 @@ class EPPTable:
         m = m * scale
         out = []
         esc = _escape_axis(na, self.constants["escape_gain_fold_loss"])
-        for x, grid in ((np.log(f), np.log(_F_GRID)), (_ache_axis(ache), _ache_axis(_ACHE_GRID)),
-                        (esc, _ESC_GRID), (m, _M_GRID)):
+        for x, grid in zip((np.log(f), _ache_axis(ache), esc, m), axes + (_M_GRID,)):
             i = np.clip(np.searchsorted(grid, x, side="right") - 1, 0, len(grid) - 2)
             w = (x - grid[i]) / (grid[i + 1] - grid[i])
             out.append((i, np.clip(w, 0.0, 1.0)))
         return out
 
     def _interp(self, values, f, ache, na, m):
-        """Multilinear interpolation: gather the 16 corners at once, then contract axis by axis."""
-        (i0, w0), (i1, w1), (i2, w2), (i3, w3) = self._weights(f, ache, na, m)
+        """Multilinear interpolation: gather the 16 corners at once, then contract axis by axis.
+
+        ``values`` is the fine-grid peak or any array on the solved nodes (rise, tail, desens).
+        """
+        axes = _FINE_AXES if values.shape[:3] == self.peak.shape[:3] else _COARSE_AXES
+        (i0, w0), (i1, w1), (i2, w2), (i3, w3) = self._weights(f, ache, na, m, axes)
         n0, n1, n2, n3 = values.shape[:4]
         flat = values.reshape(n0 * n1 * n2 * n3, -1)           # (grid points, 1 or levels)
         base = ((i0 * n1 + i1) * n2 + i2) * n3 + i3
@@ -273,7 +338,27 @@ class EPPTable:
         """Peak EPP (mV above rest) for arrays of fibres (inputs broadcast; checked upstream)."""
         f, m, a, n = np.broadcast_arrays(*(np.asarray(x, float) for x in
                                            (functional_achr, quanta, ache_activity, na_channel_fraction)))
-        return self._interp(self.peak, f.ravel(), a.ravel(), n.ravel(), m.ravel()).reshape(f.shape)
+        return self._peak_flat(f.ravel(), a.ravel(), n.ravel(), m.ravel()).reshape(f.shape)
+
+    def _peak_flat(self, f, ache, na, m):
+        """The multilinear interpolation of :meth:`_interp` for the fine peak, faster: the AChR
+        and fold axes are uniform (indices by arithmetic), the AChE axis is searched through
+        buckets, and the quanta axis is contracted first at each (AChR, AChE, fold) corner."""
+        scale = np.where(f < _F_GRID[0], f / _F_GRID[0], 1.0)
+        m = m * scale
+        n1, n2, n3 = self.peak.shape[1:]
+        i0, w0 = _uniform_index(np.log(np.maximum(f, _F_GRID[0])), _FINE_AXES[0])
+        i1, w1 = _bucket_index(_ache_axis(ache), _FINE_AXES[1], _ACHE_BUCKETS)
+        i2, w2 = _uniform_index(_escape_axis(na, self.constants["escape_gain_fold_loss"]), _FINE_AXES[2])
+        j, fr = _quanta_index(m)
+        base = ((i0 * n1 + i1) * n2 + i2) * n3 + j
+        z, val = self.peak.reshape(-1), []
+        for off in ((a * n1 + b) * n2 * n3 + c * n3 for a in (0, 1) for b in (0, 1) for c in (0, 1)):
+            lo = z[base + off]
+            val.append(lo + fr * (z[base + (off + 1)] - lo))
+        v = [lo + (hi - lo) * w2 for lo, hi in zip(val[0::2], val[1::2])]     # fold axis
+        v = [lo + (hi - lo) * w1 for lo, hi in zip(v[0::2], v[1::2])]         # AChE axis
+        return v[0] + (v[1] - v[0]) * w0                                      # AChR axis
 
     def time_to_mV(self, level_mV, functional_achr, quanta, ache_activity=1.0, na_channel_fraction=1.0):
         """Time (ms after release) at which the EPP first reaches ``level_mV`` above rest.
@@ -284,7 +369,7 @@ class EPPTable:
             functional_achr, quanta, ache_activity, na_channel_fraction, level_mV)))
         shape = f.shape
         f, m, a, n, lv = (x.ravel() for x in (f, m, a, n, lv))
-        pk = self._interp(self.peak, f, a, n, m)
+        pk = self._peak_flat(f, a, n, m)
         prof = self._interp(self.rise, f, a, n, m)            # (N, Q)
         return self.time_from_profile(lv, pk, prof).reshape(shape)
 
@@ -301,6 +386,46 @@ class EPPTable:
         # below the first level, the rise is close to linear from release
         t = np.where(q < _Q_LEVELS[0], prof[:, 0] * q / _Q_LEVELS[0], t)
         return np.where(q > 1.0, np.inf, t)
+
+
+def _uniform_index(x, grid):
+    """Interval index and weight of ``x`` on a uniform ``grid`` (clipped to its ends)."""
+    p = np.clip((x - grid[0]) / (grid[1] - grid[0]), 0.0, len(grid) - 1.0)
+    i = np.minimum(p.astype(np.int64), len(grid) - 2)
+    return i, p - i
+
+
+def _buckets(grid):
+    """Width and interval index of equal buckets along a non-uniform ``grid``, each no wider
+    than its narrowest interval (a bucket meets at most two intervals)."""
+    h = float(np.min(np.diff(grid)))
+    left = grid[0] + h * np.arange(int(np.ceil((grid[-1] - grid[0]) / h)) + 1)
+    return h, np.clip(np.searchsorted(grid, left, side="right") - 1, 0, len(grid) - 2)
+
+
+def _bucket_index(x, grid, buckets):
+    """Interval index and weight of ``x`` on a non-uniform ``grid`` (clipped), via :func:`_buckets`."""
+    h, first = buckets
+    k = np.clip((x - grid[0]) / h, 0.0, len(first) - 1.0).astype(np.int64)
+    i = first[k]
+    i = i + ((x >= grid[i + 1]) & (i < len(grid) - 2))
+    return i, np.clip((x - grid[i]) / (grid[i + 1] - grid[i]), 0.0, 1.0)
+
+
+_ACHE_BUCKETS = _buckets(_FINE_AXES[1])
+
+
+def _quanta_index(m):
+    """Interval index and (linear) weight of quanta ``m`` on ``_M_GRID``: zero, then geometric."""
+    g = _M_GRID
+    x = np.log(np.maximum(m, g[1]))
+    x -= np.log(g[1])
+    j = (x * (1.0 / np.log(g[2] / g[1]))).astype(np.int64)
+    np.minimum(j, len(g) - 3, out=j)
+    j += m >= g[1]                  # below the first geometric node: the interval from zero
+    fr = m - g[j]
+    fr *= _M_INV_STEP[j]
+    return j, np.clip(fr, 0.0, 1.0, out=fr)
 
 
 def _ache_axis(ache):
@@ -324,26 +449,33 @@ def _na_from_escape_axis(y, gain):
     return 1.0 - (1.0 / x - 1.0) / gain
 
 
-def _mi_weights(m):
-    """Bracketing index and weight of quanta ``m`` on ``_MI_GRID`` (linear in log quanta)."""
-    lm, lg = np.log(np.maximum(m, _MI_GRID[0])), np.log(_MI_GRID)
-    j = np.clip(np.searchsorted(lg, lm, side="right") - 1, 0, len(lg) - 2)
-    return j, np.clip((lm - lg[j]) / (lg[j + 1] - lg[j]), 0.0, 1.0)
+def _refine(peak):
+    """The peak (F, ACHE, NA, M) on the solved nodes carried onto the fine grid ``_FINE_AXES``.
+
+    Not-a-knot cubic splines of log peak along the functional-AChR, AChE and fold axes in turn
+    (the peak is close to a power law in each; the splines pass through the nodes). No release,
+    no EPP: the zero-quanta column stays zero.
+    """
+    out = np.log(np.maximum(np.asarray(peak, float)[..., 1:], 1e-300))
+    for ax, (xc, xf) in enumerate(zip(_COARSE_AXES, _FINE_AXES)):
+        out = CubicSpline(xc, out, axis=ax)(xf)
+    return np.concatenate([np.zeros(out.shape[:3] + (1,)), np.exp(out)], axis=-1)
 
 
 def _membrane(open_q, t, k, drive, tau, chunk=48):
     """Exact step-wise integration of the membrane for every grid row and quantal content.
 
     ``open_q`` (T, rows, len(_MI_GRID)) holds open receptors per quantum (µM of patch volume) at
-    the times ``t`` (ms; uniform with step ``_DT_MS`` over the rise window).
+    the times ``t`` (ms, from :func:`_time_grid`).
     Returns the peak depolarization (mV), shape (rows, quanta); the first times (ms) at which the
     EPP reaches each fraction in ``_Q_LEVELS`` of its peak, (rows, quanta, levels); and the
     depolarization at the delays ``_TAIL_MS``, (rows, quanta, delays).
     """
     n_t, n_rows, _ = open_q.shape
     nm, nq = len(_M_GRID), len(_Q_LEVELS)
-    jm, wm = _mi_weights(_M_GRID)
-    n_rise = int(round(_T_RISE_MS / _DT_MS)) + 1
+    w_mi = _mi_matrix(_M_GRID)                                 # (M, I)
+    n_rise = int(np.searchsorted(t, _T_RISE_MS - 1e-9)) + 1
+    t_rise = t[:n_rise]
     i_tail = np.searchsorted(t, _TAIL_MS - 1e-9)
     dt = np.diff(t)[:, None, None]
     peak = np.zeros((n_rows, nm))
@@ -352,7 +484,7 @@ def _membrane(open_q, t, k, drive, tau, chunk=48):
     for r0 in range(0, n_rows, chunk):
         o = open_q[:, r0:r0 + chunk]                           # (T, R, I)
         nr = o.shape[1]
-        om = o[:, :, jm] * (1 - wm) + o[:, :, jm + 1] * wm      # (T, R, M) per quantum
+        om = np.maximum(o @ w_mi.T, 0.0)                       # (T, R, M) per quantum
         gk = k * (0.5 * (om[1:] + om[:-1])) * _M_GRID            # (T-1, R, M)
         lam = 1.0 / tau + gk
         u_inf = gk * drive / lam
@@ -375,7 +507,7 @@ def _membrane(open_q, t, k, drive, tau, chunk=48):
         lo_v, hi_v = run[rows, idx - 1], run[rows, idx]
         frac = np.clip(np.divide(level - offset - lo_v, hi_v - lo_v,
                                  out=np.zeros_like(lo_v), where=hi_v > lo_v), 0.0, 1.0)
-        t_cross = (idx - 1 + frac) * _DT_MS
+        t_cross = t_rise[idx - 1] + frac * (t_rise[idx] - t_rise[idx - 1])
         peak[r0:r0 + nr] = pk
         rise[r0:r0 + nr] = t_cross.reshape(nr, nm, nq)
     rise[:, 0] = rise[:, 1]  # zero quanta: no EPP; copy the profile of the smallest release
@@ -383,17 +515,25 @@ def _membrane(open_q, t, k, drive, tau, chunk=48):
 
 
 _LOCK = threading.Lock()
-_MEMO: dict[str, EPPTable] = {}
+_MEMO: dict = {}   # cache key, or the tuple of constants -> EPPTable
 
 
 def epp_table(endplate: Endplate = HUMAN) -> EPPTable:
     """The EPP table for an endplate's constants: from memory, the disk cache, or built anew."""
     if not isinstance(endplate, Endplate):
         raise ValueError(f"endplate must be an mgmodel.Endplate; got {type(endplate).__name__}")
+    # the constants as a tuple: a quick lookup for an endplate seen before (the clinic asks
+    # for the same table many times per slider move)
+    quick = tuple(getattr(endplate, fld.name) for fld in dataclasses.fields(Endplate)
+                  if fld.name not in STATE_FIELDS)
+    table = _MEMO.get(quick)
+    if table is not None:
+        return table
     const = _constants(endplate)
     key = hashlib.sha256(json.dumps([_TABLE_VERSION, _GRID_SIGNATURE, const], sort_keys=True).encode()).hexdigest()[:20]
     with _LOCK:
         if key in _MEMO:
+            _MEMO[quick] = _MEMO[key]
             return _MEMO[key]
         path = _cache_dir() / f"epp-table-{key}.npz"
         table = None
@@ -408,11 +548,11 @@ def epp_table(endplate: Endplate = HUMAN) -> EPPTable:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-                np.savez_compressed(tmp, peak=table.peak, rise=table.rise, tail=table.tail, desens=table.desens)
+                np.savez_compressed(tmp, peak=table.peak_nodes, rise=table.rise, tail=table.tail, desens=table.desens)
                 os.replace(tmp, path)
             except OSError:
                 pass  # a read-only home: keep the table in memory only
-        _MEMO[key] = table
+        _MEMO[key] = _MEMO[quick] = table
         return table
 
 
@@ -421,8 +561,8 @@ def epp_fast(endplate: Endplate = HUMAN, *, achr_fraction=None, quanta=None, ach
     """Peak EPP (mV above rest) for many combinations at once, from the precomputed table.
 
     Every keyword defaults to the endplate's own value and may be an array; arrays broadcast.
-    Agrees with :func:`mgmodel.simulate_epp` to within 2.5 % (functional AChR >= 0.05, AChE
-    activity >= 0.02; see the module docstring).
+    Agrees with :func:`mgmodel.simulate_epp` to within 0.4 % (functional AChR >= 0.05; 0.8 %
+    below; see the module docstring).
 
     Parameters
     ----------
@@ -485,62 +625,57 @@ class FibreEPP:
     def __init__(self, table, functional_achr, ache_activity, na_channel_fraction, cap_scale=1.0):
         if not isinstance(table, EPPTable):
             raise ValueError(f"table must be an EPPTable from epp_table; got {type(table).__name__}")
-        ache = float(ache_activity)
-        peak = table.peak                                     # (F, A, E, M)
-        n_f, n_a, n_e, n_m = peak.shape
-        ag, ax = _ache_axis(_ACHE_GRID), float(_ache_axis(ache))
-        ia = int(np.clip(np.searchsorted(ag, ax, side="right") - 1, 0, n_a - 2))
-        wa = float(np.clip((ax - ag[ia]) / (ag[ia + 1] - ag[ia]), 0.0, 1.0))
-        self._ia, self._wa = ia, wa
-        tab = peak[:, ia] * (1.0 - wa) + peak[:, ia + 1] * wa   # (F, E, M)
+        self._ache = float(ache_activity)
+        f = np.asarray(functional_achr, float)
+        self._f = f
+        self._na = np.broadcast_to(np.asarray(na_channel_fraction, float), f.shape)
+        cap = np.broadcast_to(np.asarray(cap_scale, float), f.shape)
+        self._gain = table.constants["escape_gain_fold_loss"]
+        below = f < _F_GRID[0]                                 # unbuffered patch: scale the quanta
+        self._qscale = np.where(below, f / _F_GRID[0], 1.0) / cap
+        self._resolved = {}
+        ia, wa, base, corners = self._resolve(_FINE_AXES)
+        tab = table.peak[:, ia] * (1.0 - wa) + table.peak[:, ia + 1] * wa   # (F, E, M)
         packed = np.zeros(tab.shape, dtype=complex)            # value and step to the next node
         packed.real = tab
         packed.imag[..., :-1] = np.diff(tab, axis=-1)
         self._flat = packed.ravel()
-        self._n_m = n_m
-        f = np.asarray(functional_achr, float)
-        na = np.broadcast_to(np.asarray(na_channel_fraction, float), f.shape)
-        cap = np.broadcast_to(np.asarray(cap_scale, float), f.shape)
-        below = f < _F_GRID[0]                                 # unbuffered patch: scale the quanta
-        self._qscale = np.where(below, f / _F_GRID[0], 1.0) / cap
-        lf, lg = np.log(np.maximum(f, _F_GRID[0])), np.log(_F_GRID)
-        i0 = np.clip(np.searchsorted(lg, lf, side="right") - 1, 0, n_f - 2)
-        w0 = np.clip((lf - lg[i0]) / (lg[i0 + 1] - lg[i0]), 0.0, 1.0)
-        esc = _escape_axis(na, table.constants["escape_gain_fold_loss"])
-        eg = _ESC_GRID
-        i2 = np.clip(np.searchsorted(eg, esc, side="right") - 1, 0, n_e - 2)
-        w2 = np.clip((esc - eg[i2]) / (eg[i2 + 1] - eg[i2]), 0.0, 1.0)
-        self._base = (i0 * n_e + i2) * n_m
-        self._corners = ((0, (1 - w0) * (1 - w2)), (n_m, (1 - w0) * w2),
-                         (n_e * n_m, w0 * (1 - w2)), (n_e * n_m + n_m, w0 * w2))
-        g = _M_GRID
-        self._g = g
-        self._lg1 = np.log(g[1])
-        self._dlg = np.log(g[2] / g[1])
-        if not np.allclose(np.diff(np.log(g[1:])), self._dlg, rtol=1e-9, atol=1e-12):
-            raise RuntimeError("the fast-path quanta grid is no longer geometric; update FibreEPP")
+        self._base, self._corners = base, corners
+
+    def _resolve(self, axes):
+        """AChE index and weight, flat base index and the four (AChR, fold) corners with their
+        weights of these fibres on the grid with axis coordinates ``axes`` (memoized)."""
+        key = id(axes)
+        if key not in self._resolved:
+            ag, eg = axes[1], axes[2]
+            n_e, n_m = len(eg), len(_M_GRID)
+            ax = float(_ache_axis(self._ache))
+            ia = int(np.clip(np.searchsorted(ag, ax, side="right") - 1, 0, len(ag) - 2))
+            wa = float(np.clip((ax - ag[ia]) / (ag[ia + 1] - ag[ia]), 0.0, 1.0))
+            i0, w0 = _uniform_index(np.log(np.maximum(self._f, _F_GRID[0])), axes[0])
+            i2, w2 = _uniform_index(_escape_axis(self._na, self._gain), eg)
+            corners = ((0, (1 - w0) * (1 - w2)), (n_m, (1 - w0) * w2),
+                       (n_e * n_m, w0 * (1 - w2)), (n_e * n_m + n_m, w0 * w2))
+            self._resolved[key] = (ia, wa, (i0 * n_e + i2) * n_m, corners)
+        return self._resolved[key]
 
     def evaluate(self, values, quanta):
         """Any table quantity ``values`` (F, A, E, M[, Q]) for these fibres at ``quanta`` (N,).
 
-        The same interpolation as :meth:`peak` (whose packed form is faster); returns (N,) or
-        (N, Q).
+        ``values`` is on the solved nodes (``rise``, ``tail``, ``desens``) or is the fine-grid
+        ``peak``; the same interpolation as :meth:`peak` (whose packed form is faster). Returns
+        (N,) or (N, Q).
         """
-        ia, wa = self._ia, self._wa
+        axes = _FINE_AXES if values.shape[0] == len(_FINE_AXES[0]) else _COARSE_AXES
+        ia, wa, base, corners = self._resolve(axes)
         tab = values[:, ia] * (1.0 - wa) + values[:, ia + 1] * wa     # (F, E, M[, Q])
         flat = tab.reshape(-1, *tab.shape[3:]) if tab.ndim == 4 else tab.reshape(-1)
-        m = np.asarray(quanta, float) * self._qscale
-        g = self._g
-        x = (np.log(np.maximum(m, g[1])) - self._lg1) / self._dlg
-        j = np.minimum(x.astype(np.int64), self._n_m - 3) + 1
-        j[m < g[1]] = 0
-        gj = g[j]
-        fr = np.clip((m - gj) / (g[j + 1] - gj), 0.0, 1.0)
+        j, fr = _quanta_index(np.asarray(quanta, float) * self._qscale)
         if flat.ndim == 2:
             fr = fr[:, None]
-        idx = j + self._base
+        idx = j + base
         out = 0.0
-        for off, w in self._corners:
+        for off, w in corners:
             lo, hi = flat[idx + off], flat[idx + off + 1]
             ww = w[:, None] if flat.ndim == 2 else w
             out = out + (lo + (hi - lo) * fr) * ww
@@ -550,15 +685,7 @@ class FibreEPP:
         """Peak EPP (mV above rest); ``quanta`` of shape (N,) or (N, S), already checked."""
         m = np.asarray(quanta, float)
         col = (lambda a: a[:, None]) if m.ndim == 2 else (lambda a: a)
-        m = m * col(self._qscale)
-        g = self._g
-        x = (np.log(np.maximum(m, g[1])) - self._lg1) / self._dlg
-        j = np.minimum(x.astype(np.int64), self._n_m - 3) + 1
-        low = m < g[1]
-        j[low] = 0
-        gj = g[j]
-        fr = (m - gj) / (g[j + 1] - gj)
-        np.clip(fr, 0.0, 1.0, out=fr)
+        j, fr = _quanta_index(m * col(self._qscale))
         idx = j + col(self._base)
         out = None
         for off, w in self._corners:
