@@ -173,6 +173,28 @@ def test_complement_inhibitor_trials(published, name, treat, control):
     assert 8.0 <= r.summary[r.arms[-1]]["baseline_mg_adl"] <= 12.0
 
 
+def test_baseline_tables(published):
+    """The cohorts enrol the trials' baseline severity: ADAPT AChR+ MG-ADL about 8.8 (Howard et al.
+    2021); RAISE's second threshold (QMG >= 12) selects patients with a higher QMG than
+    CHAMPION-MG's (about 19 against 15 in the published baseline tables)."""
+    adapt = published["ADAPT"].summary
+    assert all(7.5 <= adapt[a]["baseline_mg_adl"] <= 10.5 for a in adapt)
+    raise_q = np.mean([published["RAISE"].summary[a]["baseline_qmg"] for a in published["RAISE"].arms])
+    champ_q = np.mean([published["CHAMPION-MG"].summary[a]["baseline_qmg"] for a in published["CHAMPION-MG"].arms])
+    assert raise_q > champ_q + 1.5
+    assert 12.0 <= champ_q <= 17.0
+
+
+def test_mgtx_thymectomy_adds_to_prednisone():
+    """MGTX (Wolfe et al. 2016): thymectomy + prednisone improves QMG more over 3 years than prednisone
+    alone, although the prednisone-alone arm takes more prednisone (30 against 22 mg/day)."""
+    r = run_trial("MGTX", progress=False)
+    t, c = r.summary[r.arms[0]], r.summary[r.arms[-1]]
+    assert t["qmg_change"] < c["qmg_change"] - 1.0 < 0
+    doses = [th.dose_mg_per_day for arm in r.design.arms for th in arm.therapies if hasattr(th, "dose_mg_per_day")]
+    assert doses == [22.0, 30.0]
+
+
 def test_complement_inhibition_does_nothing_in_musk_mg(published):
     p = published["C5-in-MuSK"].primary
     assert p["low"] < 0 < p["high"] and abs(p["difference"]) < 1.0

@@ -34,12 +34,13 @@ from .._checks import checked_replace
 __all__ = ["TrialEffects", "ALL_EFFECTS", "NO_EFFECTS", "EXPECTATION_WEAKNESS", "EXPECTATION_ONSET_DAYS",
            "EXPECTATION_QMG_SHARE"]
 
-EXPECTATION_WEAKNESS = 0.03
+EXPECTATION_WEAKNESS = 0.035
 """Reduction of reported weakness by the expectation response at full effect (weakness units).
 fit: the placebo arms of CHAMPION-MG (-1.4) and RAISE (-2.30) together with regression to the mean."""
-EXPECTATION_ONSET_DAYS = 7.0
-"""Time constant of the expectation response, days (soft: placebo responses appear in the first
-weeks of MG trials)."""
+EXPECTATION_ONSET_DAYS = 36.0
+"""Time constant of the expectation response, days: in a model-based meta-analysis of 13 placebo-
+controlled MG trials the placebo effect on MG-ADL grew over time and reached 90 % of its maximum
+by 12 weeks (Chen et al. 2021 Expert Opin Investig Drugs 30:1231), i.e. 84 d / ln 10."""
 EXPECTATION_QMG_SHARE = 0.5
 """Share of the expectation response seen in the examiner-scored QMG (soft)."""
 

@@ -47,8 +47,9 @@ QMG_ITEMS = MappingProxyType({
     "right leg outstretched": "limb", "left leg outstretched": "limb",
 })
 #: Weakness cut-offs for QMG item scores 1, 2, 3 (lower than MG-ADL's; modelling choice).
-#: fit: the trials' baseline QMG (about 15-19) for their baseline MG-ADL (about 9-11).
-QMG_CUTOFFS = (0.18, 0.43, 0.68)
+#: fit: the trials' baseline QMG for their baseline MG-ADL (CHAMPION-MG about 14.7 for 9.0;
+#: RAISE about 19 for 10.6, selected by its QMG >= 12 threshold).
+QMG_CUTOFFS = (0.23, 0.48, 0.73)
 #: SD of the item-level measurement noise, in units of weakness (soft; see the module docstring).
 ITEM_NOISE = MappingProxyType({"mg_adl": 0.06, "qmg": 0.06})
 #: SD of the day-to-day fluctuation of weakness (soft; modelling choice, see the module docstring).
