@@ -267,7 +267,7 @@ def diagnosis_is_right(diagnosis, archetype) -> bool:
 #: together (Engel et al. 1977):
 #: threshold gap = 16 + 4.5 s + U(-0.5, 0.5) mV above rest (healthy human: 15 mV in mgmodel, after
 #: Ruff & Lennon 2008); MEPP = 0.60 - 0.32 s + U(-0.04, 0.04) mV (the model's healthy MEPP is
-#: 0.95 mV; in moderate MG MEPPs are about 20-30 % of normal, Elmqvist et al. 1964); quantal
+#: 0.99 mV; in moderate MG MEPPs are about 20-30 % of normal, Elmqvist et al. 1964); quantal
 #: content 28-50, normal or raised as in MG (Cull-Candy et al. 1980; healthy human 20-50,
 #: Slater 2017). A design of the exercise, not measured spreads.
 LAB_GAP_MV = (16.0, 4.5, 0.5)

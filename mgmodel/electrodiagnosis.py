@@ -54,30 +54,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import check_int, check_number, check_rng
-from .population import FibrePopulation
+# sustained activation has its own module; its names stay importable from here as before
+from .activation import (ActivationBout, ActivationResult, retest_after_rest,  # noqa: F401
+                         simulate_activation, sustained_activation)
+from .population import FibrePopulation, check_population, muscle_terminal
 from .presynaptic import (Presynaptic, TerminalState, advance, after_activity, release_time_sd_ms,
                           rested_state, simulate_release)
 
 __all__ = ["RNSResult", "simulate_rns", "ExerciseTestResult", "simulate_exercise_test",
            "SFEMGResult", "simulate_sfemg", "ActivationResult", "simulate_activation",
-           "classify_endplates"]
-
-
-def _check_population(population):
-    if not isinstance(population, FibrePopulation):
-        raise ValueError("population must be a FibrePopulation from mgmodel.population.sample_fibres; "
-                         f"got {type(population).__name__}")
-    return population
-
-
-def _terminal(population, params):
-    """The nerve terminal to use: ``params``, or the muscle's own terminal when None."""
-    if params is None:
-        return population.muscle.terminal
-    if not isinstance(params, Presynaptic):
-        raise ValueError("presynaptic must be an mgmodel.Presynaptic (e.g. mgmodel.lems_presynaptic(0.6)) "
-                         f"or None; got {type(params).__name__}")
-    return params
+           "ActivationBout", "sustained_activation", "retest_after_rest", "classify_endplates"]
 
 
 def _fires(population, epp):
@@ -205,10 +191,10 @@ def simulate_rns(population: FibrePopulation, rate_hz=3.0, n_stimuli=10, *, rng=
     >>> bool(r.decrement_pct < 5)
     True
     """
-    pop = _check_population(population)
+    pop = check_population(population)
     rate = check_number("rate_hz", rate_hz, 0.1, 200.0, unit="Hz")
     n = check_int("n_stimuli", n_stimuli, 1, 10_000)
-    params = _terminal(pop, presynaptic)
+    params = muscle_terminal(pop, presynaptic)
     if state is None:
         state = rested_state(pop.n_fibres)
     elif not isinstance(state, TerminalState) or state.n_fibres != pop.n_fibres:
@@ -296,13 +282,13 @@ def simulate_exercise_test(population: FibrePopulation, exercise_s=30.0, *, exer
     -------
     ExerciseTestResult
     """
-    pop = _check_population(population)
+    pop = check_population(population)
     ex_s = check_number("exercise_s", exercise_s, 0.0, 600.0, unit="s")
     ex_rate = pop.muscle.firing_rate_hz if exercise_rate_hz is None else \
         check_number("exercise_rate_hz", exercise_rate_hz, 0.0, 500.0, lo_open=True, unit="Hz")
     rate = check_number("rate_hz", rate_hz, 0.1, 200.0, unit="Hz")
     n = check_int("n_stimuli", n_stimuli, 5, 10_000)
-    presynaptic = _terminal(pop, presynaptic)
+    presynaptic = muscle_terminal(pop, presynaptic)
     try:
         after = np.asarray(times_after_s, dtype=float).ravel()
     except (TypeError, ValueError):
@@ -431,12 +417,12 @@ def simulate_sfemg(population: FibrePopulation, n_pairs=20, n_discharges=100, *,
     -------
     SFEMGResult
     """
-    pop = _check_population(population)
+    pop = check_population(population)
     n_pairs = check_int("n_pairs", n_pairs, 1, 500)
     n_dis = check_int("n_discharges", n_discharges, 10, 10_000)
     rate = check_number("rate_hz", rate_hz, 1.0, 50.0, unit="Hz")
     warm = check_number("warmup_s", warmup_s, 0.0, 60.0, unit="s")
-    presynaptic = _terminal(pop, presynaptic)
+    presynaptic = muscle_terminal(pop, presynaptic)
     temperature = float(getattr(pop.endplate, "temperature_C", 37.0))
     if pop.n_fibres < 2:
         raise ValueError(f"population must have at least 2 fibres for SFEMG; got {pop.n_fibres}")
@@ -491,141 +477,6 @@ def simulate_sfemg(population: FibrePopulation, n_pairs=20, n_discharges=100, *,
 
 
 # --------------------------------------------------------------------------------------------
-# Sustained activation and rest
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ActivationResult:
-    """Force during sustained activation, a rest, and a second (re-test) activation.
-
-    Attributes
-    ----------
-    t_s : ndarray
-        Time of each motor-unit discharge, s from the start of activation.
-    force : ndarray
-        Force at each discharge relative to the full force (every fibre firing) = 1.
-    bout : ndarray of int
-        0 for the sustained activation, 1 for the re-test after rest.
-    rate_hz, duration_s, rest_s, retest_s : float
-        The protocol.
-    """
-
-    t_s: np.ndarray
-    force: np.ndarray
-    bout: np.ndarray
-    rate_hz: float
-    duration_s: float
-    rest_s: float
-    retest_s: float
-    muscle: str
-
-    def _mean(self, bout, t0, t1):
-        sel = (self.bout == bout) & (self.t_s >= t0) & (self.t_s < t1)
-        return float(np.mean(self.force[sel])) if np.any(sel) else math.nan
-
-    @property
-    def initial_force(self) -> float:
-        """Mean force over the first second of activation."""
-        return self._mean(0, 0.0, 1.0)
-
-    @property
-    def final_force(self) -> float:
-        """Mean force over the last second of the sustained activation."""
-        return self._mean(0, self.duration_s - 1.0, self.duration_s + 1e-9)
-
-    @property
-    def fatigue_pct(self) -> float:
-        """Loss of force over the sustained activation, % of the initial force."""
-        f0 = self.initial_force
-        return float(100.0 * (1.0 - self.final_force / f0)) if f0 > 0 else math.nan
-
-    @property
-    def recovered_force(self) -> float:
-        """Mean force over the first second of the re-test after rest (NaN without re-test)."""
-        t0 = self.duration_s + self.rest_s
-        return self._mean(1, t0, t0 + 1.0)
-
-
-def simulate_activation(population: FibrePopulation, duration_s=30.0, rate_hz=None, rest_s=60.0, *,
-                        retest_s=2.0, rng=None, presynaptic: Presynaptic | None = None) -> ActivationResult:
-    """Sustained voluntary activation, rest, and a short re-test: force over time.
-
-    Parameters
-    ----------
-    population : FibrePopulation
-    duration_s : float
-        Duration of the sustained activation, s (0.1-600).
-    rate_hz : float, optional
-        Motor-unit firing rate, Hz (default: the muscle profile's; 1-300).
-    rest_s : float
-        Rest before the re-test, s (0-3600).
-    retest_s : float
-        Duration of the re-test, s (0 = none; up to 60).
-    rng : None, int or numpy.random.Generator
-    presynaptic : Presynaptic, optional
-        Default: the muscle's own terminal.
-
-    Returns
-    -------
-    ActivationResult
-    """
-    pop = _check_population(population)
-    dur = check_number("duration_s", duration_s, 0.1, 600.0, unit="s")
-    rate = pop.muscle.firing_rate_hz if rate_hz is None else \
-        check_number("rate_hz", rate_hz, 1.0, 300.0, unit="Hz")
-    rest = check_number("rest_s", rest_s, 0.0, 3600.0, unit="s")
-    retest = check_number("retest_s", retest_s, 0.0, 60.0, unit="s")
-    presynaptic = _terminal(pop, presynaptic)
-    gen = check_rng(rng)
-
-    thr = _threshold_quanta(pop)
-    w = pop.force_weight
-    t_parts, f_parts, b_parts = [], [], []
-    state = rested_state(pop.n_fibres)
-    start = 0.0
-    for bout, length in ((0, dur), (1, retest)):
-        n_imp = int(round(length * rate))
-        if n_imp == 0:
-            continue
-        if bout == 1:
-            state = advance(state, rest, presynaptic)
-        times = np.arange(n_imp) / rate
-        # chunks keep the (N, chunk) arrays small for long activations
-        for c0 in range(0, n_imp, 500):
-            tc = times[c0:c0 + 500]
-            tr = simulate_release(pop.quantal_content, tc - tc[0], presynaptic, state=state, rng=gen)
-            state = tr.state
-            fired = tr.quantal_sum >= thr[:, None]
-            f_parts.append(w @ fired)
-            t_parts.append(start + tc)
-            b_parts.append(np.full(tc.size, bout))
-            if c0 + 500 < n_imp:
-                state = advance(state, 1.0 / rate, presynaptic)
-        start = dur + rest
-    return ActivationResult(t_s=np.concatenate(t_parts), force=np.concatenate(f_parts),
-                            bout=np.concatenate(b_parts), rate_hz=rate, duration_s=dur,
-                            rest_s=rest, retest_s=retest, muscle=pop.muscle.name)
-
-
-def _threshold_quanta(pop):
-    """Quanta each fibre must release to reach its threshold (inf if it never can).
-
-    The EPP grows monotonically with quanta, so the fibre fires exactly when it releases at least
-    this many; found by bisection on the EPP of each fibre (fast path).
-    """
-    gap = pop.threshold_gap_mV
-    hi = np.full(pop.n_fibres, 4.0) * np.maximum(pop.quantal_content, 1.0)
-    top = pop.epp_mV(hi)
-    never = ~(top >= gap)
-    lo = np.zeros(pop.n_fibres)
-    for _ in range(30):
-        mid = 0.5 * (lo + hi)
-        up = pop.epp_mV(mid) >= gap
-        hi = np.where(up, mid, hi)
-        lo = np.where(up, lo, mid)
-    return np.where(never, np.inf, hi)
-
-
-# --------------------------------------------------------------------------------------------
 # Endplates that fire, fail, or are silent
 # --------------------------------------------------------------------------------------------
 def classify_endplates(population: FibrePopulation, *, detection_mV=0.5, quanta=None) -> dict:
@@ -641,7 +492,7 @@ def classify_endplates(population: FibrePopulation, *, detection_mV=0.5, quanta=
     dict
         ``{"suprathreshold": f1, "subthreshold": f2, "silent": f3}``, fractions summing to 1.
     """
-    pop = _check_population(population)
+    pop = check_population(population)
     det = check_number("detection_mV", detection_mV, 0.0, 50.0, lo_open=True, unit="mV")
     epp = pop.epp_mV(quanta)
     fires = _fires(pop, epp)

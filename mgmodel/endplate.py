@@ -24,9 +24,9 @@ the EPP that is compared with the threshold to give the safety factor; the thres
 Na channels of the folds, is in :mod:`mgmodel.safety`, and trains of impulses (summation,
 desensitization, Na inactivation, firing and latency) in :mod:`mgmodel.postsynaptic`.
 
-At 36 °C the model gives a MEPP of 0.95 mV with ~1,800 channels open at its peak, an EPC
-10-90 % rise of ~0.04 ms and an MEPC decay 1.46 times the mean burst; the EPP of 45 quanta is
-32 mV and rises 10-90 % in 0.70 ms (1.24 ms in the previous, room-temperature model).
+At 36 °C the model gives a MEPP of 0.99 mV with ~1,800 channels open at its peak, an EPC
+10-90 % rise of ~0.03 ms and an MEPC decay 1.46 times the mean burst; the EPP of 50 quanta is
+35.5 mV and rises 10-90 % in 0.60 ms (1.24 ms in the previous, room-temperature model).
 
 Units: time ms, concentration µM, voltage mV, current nA, conductance nS, capacitance nF.
 """

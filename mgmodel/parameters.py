@@ -54,7 +54,12 @@ class Endplate:
                               doc="functional AChR relative to a healthy endplate")
     ach_site_block: float = _p(0.0, "", 0.0, 1.0, "definition", hi_open=True,
                                doc="fraction of AChR with the ACh site blocked (antibody or curare)")
-    quantal_content: float = _p(45.0, "quanta", 0.0, 400.0, "Slater2017", lo_open=True,
+    # fit: 50, the top of the human range (Slater 2017: 20-50), with the MEPP at 0.99 mV (the top of
+    # 0.3-1.0 mV; capacitance_nF below): together they put the healthy limb's median raw safety
+    # factor at 2.4, the margin that healthy jitter (mean MCD < 30 µs; Stålberg et al. 2016) and
+    # curare's first failures at 0.76 ± 0.05 receptor occupancy (Paton & Waud 1967) both need. At
+    # 45 quanta and 0.95 mV (SF 2.1) the healthy MCD was 32 µs and 5 % of fibres failed at 0.65.
+    quantal_content: float = _p(50.0, "quanta", 0.0, 400.0, "Slater2017", lo_open=True,
                                 doc="mean quanta per impulse (human 20-50)")
     ache_activity: float = _p(1.0, "", 0.0, 1.0, "definition",
                               doc="AChE activity, 1 normal, 0 fully inhibited")
@@ -118,7 +123,7 @@ class Endplate:
     # --- muscle fibre membrane --------------------------------------------------------------
     v_rest_mV: float = _p(-80.0, "mV", -100.0, -60.0, "RuffLennon2008",
                           doc="resting membrane potential")
-    capacitance_nF: float = _p(3.6, "nF", 0.5, 100.0, "fit:MEPP",
+    capacitance_nF: float = _p(3.45, "nF", 0.5, 100.0, "fit:MEPP",
                                doc="effective capacitance charged by the endplate current")
     tau_membrane_ms: float = _p(5.0, "ms", 0.5, 50.0, "fit:EPPtime",
                                 doc="effective membrane time constant at the endplate")
@@ -194,7 +199,7 @@ class Endplate:
                 f"<th>source</th></tr>{rows}</table>")
 
 
-#: A healthy adult human endplate at 37 °C (quantal content 40, threshold 15 mV above rest).
+#: A healthy adult human endplate at 36 °C (quantal content 50, threshold 15 mV above rest).
 HUMAN = Endplate()
 
 #: A healthy rat/mouse limb endplate: more quanta (50-100), more AChR per patch, bigger fibres

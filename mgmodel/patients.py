@@ -234,6 +234,14 @@ _GENERALISED = (0.15, 1.0, 1.0, 1.0)
 # mgmodel.trials.cohort). With it and the eye's own nerve terminal (mgmodel.muscles) the AChR
 # archetypes score 1 + 1 to 2 + 2 on the ocular items (tests/test_clinic.py).
 
+# When the healthy margin was raised to quantal content 50 and MEPP 0.99 mV (mgmodel.parameters)
+# three archetypes were refitted: the early-onset woman's complement weight 0.2 -> 0.4 (fit: her
+# per-group strengths and untreated MG-ADL 7, eligible for every trial, as before; a higher
+# antibody load would have saturated her receptors' occupancy and blunted thymectomy), the MuSK
+# patient's load 2.0 -> 2.8 and the ocular patient's 0.5 -> 0.7 (fit: their per-group strengths
+# before; untreated ptosis and diplopia scored 3 + 3).
+# The others kept their values and are a little stronger than before.
+
 PATIENTS = MappingProxyType(
     {
         "achr_early_onset": Patient(
@@ -245,7 +253,7 @@ PATIENTS = MappingProxyType(
             ),
             antibody="AChR", autoimmune=True,
             subclasses=(("IgG1", 0.8), ("IgG3", 0.2)),  # IgG1 and IgG3 predominate (Rødgaard et al. 1987)
-            antibody_load=4.0, w_block=0.4, w_modulation=0.75, w_complement=0.2,
+            antibody_load=4.0, w_block=0.4, w_modulation=0.75, w_complement=0.4,
             long_lived_fraction=0.6, thymus="hyperplasia", thymic_drive_fraction=0.5,
             muscle_susceptibility=_GENERALISED,
         ),
@@ -286,7 +294,7 @@ PATIENTS = MappingProxyType(
             ),
             antibody="MuSK", autoimmune=True,
             subclasses=(("IgG4", 1.0),),  # predominantly IgG4 (McConville et al. 2004 Ann Neurol 55:580)
-            antibody_load=2.0, w_block=0.0, w_modulation=0.0, w_complement=0.0,
+            antibody_load=2.8, w_block=0.0, w_modulation=0.0, w_complement=0.0,
             w_clustering=0.85, w_ache_anchor=0.4,
             long_lived_fraction=0.1, thymus="normal", thymic_drive_fraction=0.0,
             muscle_susceptibility=(0.15, 1.6, 0.8, 1.3),
@@ -325,7 +333,7 @@ PATIENTS = MappingProxyType(
             ),
             antibody="AChR", autoimmune=True,
             subclasses=(("IgG1", 0.8), ("IgG3", 0.2)),
-            antibody_load=0.5, w_block=0.1, w_modulation=0.6, w_complement=1.0,
+            antibody_load=0.7, w_block=0.1, w_modulation=0.6, w_complement=1.0,
             long_lived_fraction=0.1, thymus="normal", thymic_drive_fraction=0.2,
             muscle_susceptibility=(1.2, 0.1, 0.05, 0.05),
         ),
@@ -338,7 +346,10 @@ PATIENTS = MappingProxyType(
             ),
             antibody="maternal", autoimmune=False,
             subclasses=(("IgG1", 0.8), ("IgG3", 0.2)),
-            antibody_load=0.5, w_block=0.25, w_modulation=0.75, w_complement=1.0,
+            # fit: 0.9 makes the newborn clearly weak at birth (feeding items scored, MG-ADL 5) and
+            # lets the weakness last about three weeks (MG-ADL > 0 to day 24), as neonatal MG
+            # typically does (weeks, at most ~3 months; Papazian 1992). At 0.5 it was gone by day 3.
+            antibody_load=0.9, w_block=0.25, w_modulation=0.75, w_complement=1.0,
             production_rel=0.0, long_lived_fraction=0.0, thymus="normal", thymic_drive_fraction=0.0,
             muscle_susceptibility=_GENERALISED, infant=True,
         ),

@@ -13,7 +13,7 @@ Alt text
     reads it back (one sentence per Axes, in drawing order), :func:`figure_html` turns a figure
     into an ``<img>`` carrying it, and :func:`show` displays a figure that way in a notebook (a
     lesson cell ends with ``mg.plots.show(ax)``). The lesson panels put the same kind of text on
-    their ``<img>`` (``Panel.alt``).
+    their ``<img>`` (``Panel.alt_text``: the fixed ``alt`` and a sentence on the current state).
 
 Views
     A figure that a lesson panel redraws on every slider move is a *view*: a class built once on
@@ -131,7 +131,7 @@ def new_axes(ax=None, **subplot_kw):
     return ax
 
 
-def plot_epp(result: EPPResult, ax=None, *, show_threshold=True, label=None):
+def plot_epp(result: EPPResult, ax=None, *, show_threshold=True, label=None, color=None, linestyle="-"):
     """Draw the endplate potential (depolarization above rest) against time.
 
     Parameters
@@ -143,6 +143,8 @@ def plot_epp(result: EPPResult, ax=None, *, show_threshold=True, label=None):
         Draw the firing threshold as a dashed line.
     label : str, optional
         Legend label of the trace.
+    color, linestyle : str, optional
+        Colour (default Okabe-Ito blue) and style of the trace, to tell several EPPs on one Axes apart.
 
     Returns
     -------
@@ -153,7 +155,7 @@ def plot_epp(result: EPPResult, ax=None, *, show_threshold=True, label=None):
     ax = new_axes(ax)
     ep = result.endplate
     dep = result.v_mV - ep.v_rest_mV
-    ax.plot(result.t_ms, dep, color=OKABE_ITO["blue"], lw=2,
+    ax.plot(result.t_ms, dep, color=color or OKABE_ITO["blue"], ls=linestyle, lw=2,
             label=label or f"EPP, {result.quanta:g} quanta ({result.peak_epp_mV:.1f} mV)")
     if show_threshold:
         gap = float(threshold_gap_mV(ep.na_channel_fraction, ep))

@@ -2,9 +2,11 @@
 
 * :func:`plot_rundown_to_decrement` - three steps side by side: release runs down in everyone,
   the margin absorbs it or not, fibres drop out (the decrement);
-* :func:`plot_cmap_series` - the amplitude of each response of one or more trains (% of the 1st);
+* :func:`plot_cmap_series` - the amplitude of each response of one or more trains (% of the 1st;
+  :class:`CMAPSeriesView`);
 * :func:`plot_decrement_by_rate` - the decrement against the stimulation rate;
-* :func:`plot_exercise_tests` - the 3 Hz decrement before and after exercise;
+* :func:`plot_exercise_tests` - the 3 Hz decrement before and after exercise (:class:`ExerciseTestView`;
+  the two views are the figure of the lesson-05 exercise panel);
 * :func:`plot_test_sensitivity` - RNS of a hand muscle and SFEMG of frontalis as receptors are lost.
 
 Each takes the model's result objects (or the arrays a lesson's sweep computed with them) and
@@ -22,7 +24,7 @@ from .population import FibrePopulation
 from .plots import OKABE_ITO, new_axes, series_colour, set_alt_text
 
 __all__ = ["plot_rundown_to_decrement", "plot_cmap_series", "plot_decrement_by_rate", "plot_exercise_tests",
-           "plot_test_sensitivity"]
+           "plot_test_sensitivity", "CMAPSeriesView", "ExerciseTestView", "SERIES_STYLES"]
 
 
 def _axes(ax, n, figsize):
@@ -98,12 +100,90 @@ def plot_rundown_to_decrement(release, runs, ax=None):
     return np.array([a1, a2, a3], dtype=object)
 
 
+#: Marker and line style of the k-th train or test of one plot (with ``series_colour(k)``).
+SERIES_STYLES = ("o-", "s--", "^-.", "D:", "v-")
+
+
+def _check_labels(labels):
+    labels = list(labels)
+    if not labels or not all(isinstance(x, str) and x for x in labels):
+        raise ValueError(f"labels must be a non-empty sequence of non-empty strings; got {labels!r}")
+    return labels
+
+
+class CMAPSeriesView:
+    """The amplitude of each response (% of the 1st) of several trains, with the 90 % line.
+
+    Built once on ``ax`` with one line per label; :meth:`update` takes a dict label -> RNSResult
+    and moves the lines. Used by :func:`plot_cmap_series` and the lesson-05 exercise panel.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    labels : sequence of str
+        The trains, in drawing order (line k in ``series_colour(k)``, style ``SERIES_STYLES[k]``).
+    n_stimuli : int
+        Responses per train.
+    title : str
+    ylim : (float, float)
+        Range of the amplitude axis, % of the 1st.
+    """
+
+    def __init__(self, ax, labels, n_stimuli=10, *, title="The amplitude of each response", ylim=(0.0, 110.0)):
+        self.ax = ax
+        self.labels = _check_labels(labels)
+        self.n_stimuli = int(n_stimuli)
+        k = np.arange(1, self.n_stimuli + 1)
+        self.lines = {lab: ax.plot(k, np.full(k.shape, np.nan), SERIES_STYLES[j % len(SERIES_STYLES)], ms=4,
+                                   color=series_colour(j), label=lab)[0] for j, lab in enumerate(self.labels)}
+        ax.axhline(100 * DECREMENT_LIMIT_FRACTION, color=OKABE_ITO["black"], ls=":", lw=1)
+        ax.set_xlim(0.5, self.n_stimuli + 0.5)
+        if self.n_stimuli <= 12:
+            ax.set_xticks(k)
+        ax.set_ylim(*ylim)
+        ax.set_xlabel("stimulus number")
+        ax.set_ylabel("CMAP (% of the 1st)")
+        ax.set_title(title)
+        ax.legend(frameon=False, fontsize="small", loc="lower left")
+
+    @property
+    def moving(self):
+        """The artists :meth:`update` changes."""
+        return list(self.lines.values())
+
+    def update(self, results):
+        """Draw ``results`` (dict label -> RNSResult, the labels of the view); returns self."""
+        if not isinstance(results, dict) or set(results) != set(self.labels) or not all(
+                isinstance(r, RNSResult) for r in results.values()):
+            raise ValueError(f"results must be a dict of RNSResult with the labels {self.labels}")
+        for label, r in results.items():
+            if r.n_stimuli != self.n_stimuli:
+                raise ValueError(f"results[{label!r}] has {r.n_stimuli} stimuli; this view draws {self.n_stimuli}")
+            self.lines[label].set_ydata(_relative(r.cmap))
+        return self
+
+    @staticmethod
+    def describe(results) -> str:
+        """Alt text for the drawing of ``results``."""
+        parts = []
+        for label, r in results.items():
+            rel = _relative(r.cmap)
+            if np.all(np.isnan(rel)):
+                parts.append(f"{label}: no response to the first stimulus")
+            else:
+                parts.append(f"{label}: lowest response number {int(np.nanargmin(rel)) + 1} at "
+                             f"{np.nanmin(rel):.0f} %, last {rel[-1]:.0f} %")
+        return ("CMAP amplitude in % of the first response against stimulus number, with a dotted line at "
+                f"{100 * DECREMENT_LIMIT_FRACTION:g} %: " + "; ".join(parts) + ".")
+
+
 def plot_cmap_series(results, ax=None, *, title="The amplitude of each response"):
-    """The amplitude of each response (% of the 1st) of one or more trains, with the 90 % line.
+    """The amplitude of each response (% of the 1st) of one or more trains (a :class:`CMAPSeriesView`).
 
     Parameters
     ----------
     results : dict of str -> RNSResult
+        Trains of one length.
     ax : matplotlib Axes, optional
     title : str
 
@@ -113,24 +193,12 @@ def plot_cmap_series(results, ax=None, *, title="The amplitude of each response"
     """
     if not isinstance(results, dict) or not results or not all(isinstance(r, RNSResult) for r in results.values()):
         raise ValueError("results must be a non-empty dict of label -> RNSResult")
+    n = {r.n_stimuli for r in results.values()}
+    if len(n) != 1:
+        raise ValueError(f"results must be trains of one length; got lengths {sorted(n)}")
     ax = new_axes(ax)
-    parts = []
-    for j, (label, r) in enumerate(results.items()):
-        rel = _relative(r.cmap)
-        ax.plot(np.arange(1, rel.size + 1), rel, "o-" if j == 0 else "s--", color=series_colour(j), label=label)
-        if np.all(np.isnan(rel)):
-            parts.append(f"{label}: no response to the first stimulus")
-        else:
-            parts.append(f"{label}: lowest response number {int(np.nanargmin(rel)) + 1} at {np.nanmin(rel):.0f} %, "
-                         f"last {rel[-1]:.0f} %")
-    ax.axhline(100 * DECREMENT_LIMIT_FRACTION, color=OKABE_ITO["black"], ls=":", lw=1)
-    ax.set_ylim(0, 110)
-    ax.set_xlabel("stimulus number")
-    ax.set_ylabel("CMAP (% of the 1st)")
-    ax.set_title(title)
-    ax.legend(frameon=False, fontsize="small")
-    return set_alt_text(ax, "CMAP amplitude in % of the first response against stimulus number, with a dotted "
-                        f"line at {100 * DECREMENT_LIMIT_FRACTION:g} %: " + "; ".join(parts) + ".")
+    view = CMAPSeriesView(ax, list(results), n.pop(), title=title).update(results)
+    return set_alt_text(ax, view.describe(results))
 
 
 def plot_decrement_by_rate(rates_hz, decrements, ax=None):
@@ -173,13 +241,94 @@ def plot_decrement_by_rate(rates_hz, decrements, ax=None):
                         f"{DECREMENT_LIMIT_PCT:g} %: " + "; ".join(parts) + ".")
 
 
-def plot_exercise_tests(results, ax=None):
+class ExerciseTestView:
     """The 3 Hz decrement before exercise and at each time after it, one line per test.
+
+    Built once on ``ax`` with one line per label and the times of the tests; :meth:`update` takes
+    a dict label -> ExerciseTestResult and moves the lines (and the baseline line). Used by
+    :func:`plot_exercise_tests` and the lesson-05 exercise panel.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    labels : sequence of str
+        The tests, in drawing order (line k in ``series_colour(k)``, style ``SERIES_STYLES[k]``).
+    times_after_s : sequence of float
+        Times of the trains after exercise, s.
+    show_baseline : bool
+        Draw the decrement before exercise of the first test as a dashed line across.
+    """
+
+    def __init__(self, ax, labels, times_after_s, *, show_baseline=False):
+        self.ax = ax
+        self.labels = _check_labels(labels)
+        self.times_after_s = np.asarray(times_after_s, float)
+        if self.times_after_s.ndim != 1 or self.times_after_s.size < 1 or np.any(self.times_after_s < 0):
+            raise ValueError(f"times_after_s must be a 1-D array of times >= 0 s; got {times_after_s!r}")
+        self.x = np.concatenate([[-1.0], self.times_after_s / 60.0])
+        nan = np.full(self.x.shape, np.nan)
+        ax.axhline(DECREMENT_LIMIT_PCT, color=OKABE_ITO["black"], ls=":", lw=1,
+                   label=f"{DECREMENT_LIMIT_PCT:g} % (abnormal)")
+        self.lines = {lab: ax.plot(self.x, nan, SERIES_STYLES[j % len(SERIES_STYLES)], color=series_colour(j),
+                                   label=lab)[0] for j, lab in enumerate(self.labels)}
+        self.baseline = (ax.axhline(np.nan, color=series_colour(0), ls="--", lw=1, alpha=0.6,
+                                    label="before exercise") if show_baseline else None)
+        ticks = ["before"] + [f"{60 * t:.0f} s" if t < 1 else f"{t:g}" for t in self.x[1:]]
+        ax.set_xticks(self.x, ticks)
+        ax.set_ylim(-5, 75)
+        ax.set_xlabel("time after exercise (min)")
+        ax.set_ylabel("decrement at 3 Hz (%)")
+        ax.legend(loc="upper left", fontsize="small", frameon=False)
+
+    @property
+    def moving(self):
+        """The artists :meth:`update` changes (the title included)."""
+        return [*self.lines.values(), *([self.baseline] if self.baseline is not None else []), self.ax.title]
+
+    def update(self, results):
+        """Draw ``results`` (dict label -> ExerciseTestResult, the labels of the view); returns self."""
+        if not isinstance(results, dict) or set(results) != set(self.labels) or not all(
+                isinstance(r, ExerciseTestResult) for r in results.values()):
+            raise ValueError(f"results must be a dict of ExerciseTestResult with the labels {self.labels}")
+        top = 75.0
+        for label, ex in results.items():
+            if not np.array_equal(ex.times_after_s, self.times_after_s):
+                raise ValueError(f"results[{label!r}] was tested at {ex.times_after_s} s after exercise; "
+                                 f"this view draws {self.times_after_s}")
+            y = np.concatenate([[ex.baseline_decrement_pct], ex.decrement_pct])
+            self.lines[label].set_ydata(y)
+            if np.any(np.isfinite(y)):
+                top = max(top, 10.0 * np.ceil((np.nanmax(y) + 5.0) / 10.0))
+        if self.ax.get_ylim()[1] != top:
+            self.ax.set_ylim(-5, top)
+        if self.baseline is not None:
+            self.baseline.set_ydata([results[self.labels[0]].baseline_decrement_pct] * 2)
+        spans = {ex.exercise_s for ex in results.values()}
+        self.ax.set_title(f"The exercise test: {spans.pop():g} s of exercise" if len(spans) == 1
+                          else "The exercise test")
+        return self
+
+    @staticmethod
+    def describe(results) -> str:
+        """Alt text for the drawing of ``results``."""
+        parts = []
+        for label, ex in results.items():
+            later = ex.decrement_pct[1:]
+            worst = f"{np.nanmax(later):.0f} %" if np.any(np.isfinite(later)) else "not defined"
+            parts.append(f"{label}: {ex.baseline_decrement_pct:.0f} % before, {ex.decrement_pct[0]:.0f} % right "
+                         f"after, worst later {worst}")
+        return ("The 3 Hz decrement in % before exercise and at each minute after it, with a dotted line at "
+                f"{DECREMENT_LIMIT_PCT:g} %: " + "; ".join(parts) + ".")
+
+
+def plot_exercise_tests(results, ax=None):
+    """The 3 Hz decrement before exercise and at each time after it, one line per test
+    (an :class:`ExerciseTestView`).
 
     Parameters
     ----------
     results : dict of str -> ExerciseTestResult
-        Label -> :func:`mgmodel.simulate_exercise_test`.
+        Label -> :func:`mgmodel.simulate_exercise_test`, all at the same times after exercise.
     ax : matplotlib Axes, optional
 
     Returns
@@ -190,25 +339,8 @@ def plot_exercise_tests(results, ax=None):
             isinstance(r, ExerciseTestResult) for r in results.values()):
         raise ValueError("results must be a non-empty dict of label -> ExerciseTestResult")
     ax = new_axes(ax)
-    parts, ticks = [], None
-    for j, (label, ex) in enumerate(results.items()):
-        x = np.concatenate([[-1.0], ex.times_after_s / 60.0])
-        ticks = x
-        ax.plot(x, np.concatenate([[ex.baseline_decrement_pct], ex.decrement_pct]), "o-" if j % 2 == 0 else "s--",
-                color=series_colour(j), label=label)
-        later = ex.decrement_pct[1:]
-        worst = f"{np.nanmax(later):.0f} %" if np.any(np.isfinite(later)) else "not defined"
-        parts.append(f"{label}: {ex.baseline_decrement_pct:.0f} % before, {ex.decrement_pct[0]:.0f} % right "
-                     f"after, worst later {worst}")
-    ax.axhline(DECREMENT_LIMIT_PCT, color=OKABE_ITO["black"], ls=":", lw=1)
-    labels = ["before"] + [f"{60 * t:.0f} s" if t < 1 else f"{t:g}" for t in ticks[1:]]
-    ax.set_xticks(ticks, labels)
-    ax.set_xlabel("time after exercise (min)")
-    ax.set_ylabel("decrement at 3 Hz (%)")
-    ax.set_title("The exercise test")
-    ax.legend(frameon=False, fontsize="small")
-    return set_alt_text(ax, "The 3 Hz decrement in % before exercise and at each minute after it, with a dotted "
-                        f"line at {DECREMENT_LIMIT_PCT:g} %: " + "; ".join(parts) + ".")
+    view = ExerciseTestView(ax, list(results), next(iter(results.values())).times_after_s).update(results)
+    return set_alt_text(ax, view.describe(results))
 
 
 def plot_test_sensitivity(achr_fraction, decrement_pct, jitter_us, jitter_limit_us, ax=None):

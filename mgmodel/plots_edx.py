@@ -2,10 +2,10 @@
 
 * :func:`plot_rns` - the responses of a repetitive-stimulation train side by side, each a CMAP
   waveform scaled by the model's amplitude, with the decrement written on the figure;
-* :func:`plot_sfemg` - a jitter raster: consecutive discharges of one fibre pair stacked, the
-  sweep triggered on the first potential, so the second one wanders (jitter) or is missing
-  (blocking);
-* :func:`plot_force` - force against time during sustained activation and after rest.
+* :func:`plot_sfemg` - a jitter raster of one fibre pair (drawn in :mod:`mgmodel.plots_sfemg`,
+  imported here for the name it always had);
+* :func:`plot_force` - force against time during sustained activation and after rest
+  (:class:`ForceView`).
 
 Each takes a result object and ``ax=None``, draws on the given (or a new) Axes and returns it;
 none calls ``plt.show()``. Colours: the Okabe-Ito palette.
@@ -18,12 +18,15 @@ the amplitude ratios come from the model.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import blended_transform_factory
 
-from .electrodiagnosis import ActivationResult, RNSResult, SFEMGResult
+from .electrodiagnosis import ActivationResult, RNSResult
 from .criteria import decrement_is_abnormal, decrement_verdict
 from .plots import OKABE_ITO, new_axes, set_alt_text
+from .plots_sfemg import plot_sfemg
 
-__all__ = ["plot_rns", "plot_sfemg", "plot_force", "RNSView", "cmap_template"]
+__all__ = ["plot_rns", "plot_sfemg", "plot_force", "RNSView", "ForceView", "cmap_template"]
 
 
 def cmap_template(t_ms):
@@ -149,85 +152,80 @@ def plot_rns(result: RNSResult, ax=None, *, full_cmap_mV=10.0, window_ms=15.0):
     return set_alt_text(ax, view.describe(result))
 
 
-def plot_sfemg(result: SFEMGResult, ax=None, *, pair=None, max_sweeps=50):
-    """Draw a single-fibre EMG jitter raster for one fibre pair.
+class ForceView:
+    """Force against time during sustained activation, rest and a re-test, drawn on ``ax`` once.
 
-    Consecutive discharges are stacked from top to bottom; each sweep is aligned on the first
-    potential (the trigger), so the second potential's scatter is the jitter, and a missing
-    potential (marked with a cross) is blocking.
+    :meth:`update` moves the two force lines (sustained use; re-test after rest), the shaded rest
+    and its label, and the time axis, which ends on a multiple of 15 s so that most changes keep
+    it. Used by :func:`plot_force` and by the lesson-04 panel (``mgmodel.widgets.fatigue_panel``).
 
     Parameters
     ----------
-    result : SFEMGResult
-        From :func:`mgmodel.electrodiagnosis.simulate_sfemg`.
-    ax : matplotlib Axes, optional
-    pair : int, optional
-        Which pair to draw (default: the pair with the largest jitter).
-    max_sweeps : int
-        Number of consecutive discharges to draw.
-
-    Returns
-    -------
-    matplotlib Axes
+    ax : matplotlib Axes
+    label, retest_label : str, optional
+        Legend labels of the two lines (None: no legend entry).
+    color, retest_color : str, optional
+        Line colours (default: Okabe-Ito blue for both).
+    numbers_in_title : bool
+        Write the fatigue of the result in the title (a panel does; :func:`plot_force`, which may
+        draw several muscles on one Axes, writes a plain title).
     """
-    if not isinstance(result, SFEMGResult):
-        raise ValueError(f"result must be an SFEMGResult from simulate_sfemg; got {type(result).__name__}")
-    if result.n_pairs == 0:
-        raise ValueError("result has no fibre pairs to draw (no fibres transmitted)")
-    if pair is None:
-        pair = int(np.nanargmax(np.where(np.isfinite(result.mcd_us), result.mcd_us, np.inf)))
-    if isinstance(pair, bool) or not isinstance(pair, (int, np.integer)) or not 0 <= pair < result.n_pairs:
-        raise ValueError(f"pair must be a whole number in [0, {result.n_pairs - 1}]; got {pair!r}")
-    ax = new_axes(ax)
-    lat = result.latency_ms[pair]                        # (2, D)
-    with np.errstate(all="ignore"):
-        med = np.array([np.nanmedian(x) if np.any(np.isfinite(x)) else np.nan for x in lat])
-    if np.isfinite(med[1]) and (not np.isfinite(med[0]) or med[1] < med[0]):
-        lat, med = lat[::-1], med[::-1]                  # trigger on the earlier potential
-    n = min(int(max_sweeps), lat.shape[1])
-    a, b = lat[0, :n], lat[1, :n]
-    both = np.isfinite(lat[0]) & np.isfinite(lat[1])
-    ref_b = float(np.median(lat[1, both] - lat[0, both])) if np.any(both) else \
-        float(np.nan_to_num(med[1] - med[0], nan=0.5))
-    # a narrow biphasic spike (a single-fibre potential lasts ~0.5 ms; drawn thinner so that a
-    # jitter of tens of µs stays visible)
-    spike_t = np.linspace(-0.08, 0.08, 33)
-    spike = -np.sin(np.pi * spike_t / 0.08) * np.exp(-(spike_t / 0.06) ** 2)
-    blocked_label = True
-    for k in range(n):
-        y = -k
-        t0 = a[k] if np.isfinite(a[k]) else (b[k] - ref_b if np.isfinite(b[k]) else np.nan)
-        for lat_k, colour in ((a[k], OKABE_ITO["blue"]), (b[k], OKABE_ITO["orange"])):
-            if np.isfinite(lat_k) and np.isfinite(t0):
-                ax.plot(lat_k - t0 + spike_t, y + 0.45 * spike, color=colour, lw=0.9)
-        for x, lt in ((0.0, a[k]), (ref_b, b[k])):
-            if not np.isfinite(lt):
-                ax.plot(x, y, marker="x", color=OKABE_ITO["black"], ms=5, ls="none",
-                        label="blocked potential" if blocked_label else None)
-                blocked_label = False
-    ax.set_xlabel("time after the first (trigger) potential (ms)")
-    ax.set_ylabel("consecutive discharges")
-    ax.set_yticks([])
-    mcd = result.mcd_us[pair]
-    mcd_s = f"{mcd:.0f} µs" if np.isfinite(mcd) else "not measurable"
-    ax.set_title(f"Single-fibre EMG, pair {pair + 1}: jitter {mcd_s}, "
-                 f"blocking {result.blocking_pct[pair]:.0f} %")
-    verdict = "abnormal" if result.abnormal else "normal"
-    ax.text(0.99, 0.02, f"study of {result.n_pairs} pairs: mean jitter {result.mean_mcd_us:.0f} µs "
-            f"(limit {result.limit_mean_us:g}) - {verdict}", transform=ax.transAxes, ha="right",
-            va="bottom", fontsize="small")
-    if not blocked_label:
-        ax.legend(loc="upper right", fontsize="small", frameon=False)
-    return set_alt_text(ax, (
-        f"Single-fibre EMG jitter raster of fibre pair {pair + 1}: {n} consecutive discharges stacked top "
-        f"to bottom, each aligned on the first potential; the second potential wanders by its jitter of "
-        f"{mcd_s}, and crosses mark blocked potentials ({result.blocking_pct[pair]:.0f} % of discharges). "
-        f"The study of {result.n_pairs} pairs has a mean jitter of {result.mean_mcd_us:.0f} µs against a "
-        f"limit of {result.limit_mean_us:g} µs: {verdict}."))
+
+    def __init__(self, ax, *, label="sustained use", retest_label=None, color=None, retest_color=None,
+                 numbers_in_title=True):
+        self.ax = ax
+        self.numbers_in_title = bool(numbers_in_title)
+        colour = color or OKABE_ITO["blue"]
+        self.use, = ax.plot([], [], color=colour, lw=1.5, label=label)
+        self.retest, = ax.plot([], [], color=retest_color or colour, lw=1.5, label=retest_label)
+        trans = blended_transform_factory(ax.transData, ax.transAxes)
+        self.rest = ax.add_patch(Rectangle((0, 0), 0, 1, transform=trans, color=OKABE_ITO["sky"], alpha=0.2, lw=0))
+        self.rest_label = ax.text(0, 0.04, "", transform=trans, ha="center", va="bottom", fontsize="small")
+        ax.set_ylim(0.0, 105.0)
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("force (% of full force)")
+        ax.legend(loc="lower left", fontsize="small", frameon=False)
+
+    @property
+    def moving(self):
+        """The artists :meth:`update` changes (the title included)."""
+        return [self.use, self.retest, self.rest, self.rest_label, self.ax.title]
+
+    def update(self, result: ActivationResult):
+        """Draw ``result`` (an ActivationResult); returns self."""
+        if not isinstance(result, ActivationResult):
+            raise ValueError(f"result must be an ActivationResult from simulate_activation; "
+                             f"got {type(result).__name__}")
+        use, again = result.bout == 0, result.bout == 1
+        self.use.set_data(result.t_s[use], 100.0 * result.force[use])
+        self.retest.set_data(result.t_s[again], 100.0 * result.force[again])
+        rest = result.rest_s if result.retest_s > 0 else 0.0
+        self.rest.set_x(result.duration_s)
+        self.rest.set_width(rest)
+        self.rest_label.set_x(result.duration_s + 0.5 * rest)
+        self.rest_label.set_text(f"rest {rest:g} s" if rest > 0 else "")
+        end = result.duration_s + (result.rest_s + result.retest_s if result.retest_s > 0 else 0.0)
+        self.ax.set_xlim(0, 15.0 * np.ceil(end / 15.0))
+        self.ax.set_title(f"Force at {result.rate_hz:g} Hz ({result.muscle} muscle): "
+                          f"{result.fatigue_pct:.0f} % lost in {result.duration_s:g} s" if self.numbers_in_title
+                          else f"Force during sustained use at {result.rate_hz:g} Hz, and after rest")
+        return self
+
+    @staticmethod
+    def describe(result: ActivationResult) -> str:
+        """Alt text for the drawing of ``result``."""
+        rest = (f", then {result.rest_s:g} s of rest (shaded) and a re-test at "
+                f"{100 * result.recovered_force:.0f} %" if result.retest_s > 0 and result.rest_s > 0 else "")
+        return (f"Force in % of full force against time in s for the {result.muscle} muscle firing at "
+                f"{result.rate_hz:g} Hz: it starts at {100 * result.initial_force:.0f} % and falls by "
+                f"{result.fatigue_pct:.0f} % in {result.duration_s:g} s of sustained use{rest}.")
 
 
 def plot_force(result: ActivationResult, ax=None, *, label=None, color=None):
     """Draw force (% of full force) against time for sustained activation, rest and re-test.
+
+    The drawing is a :class:`ForceView` (the lesson-04 panel draws the same one); several calls on
+    one Axes overlay several results, and the time axis grows to hold the longest.
 
     Parameters
     ----------
@@ -242,28 +240,13 @@ def plot_force(result: ActivationResult, ax=None, *, label=None, color=None):
     Returns
     -------
     matplotlib Axes
+        With alt text (:func:`mgmodel.plots.alt_text`).
     """
     if not isinstance(result, ActivationResult):
         raise ValueError(f"result must be an ActivationResult from simulate_activation; got {type(result).__name__}")
     ax = new_axes(ax)
-    colour = color or OKABE_ITO["blue"]
+    before = ax.get_xlim()[1] if ax.lines else 0.0
     lab = label or f"{result.muscle}: force falls {result.fatigue_pct:.0f} % in {result.duration_s:g} s"
-    for bout in np.unique(result.bout):
-        sel = result.bout == bout
-        ax.plot(result.t_s[sel], 100.0 * result.force[sel], color=colour, lw=1.5,
-                label=lab if bout == 0 else None)
-    if result.retest_s > 0 and result.rest_s > 0:
-        ax.axvspan(result.duration_s, result.duration_s + result.rest_s, color=OKABE_ITO["sky"], alpha=0.15)
-        ax.text(result.duration_s + 0.5 * result.rest_s, 3.0, f"rest {result.rest_s:g} s", ha="center",
-                va="bottom", fontsize="small")
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("force (% of full force)")
-    ax.set_ylim(0.0, 105.0)
-    ax.set_title(f"Force during sustained use at {result.rate_hz:g} Hz, and after rest")
-    ax.legend(loc="lower left", fontsize="small", frameon=False)
-    rest = (f", then {result.rest_s:g} s of rest (shaded) and a re-test at {100 * result.recovered_force:.0f} %"
-            if result.retest_s > 0 and result.rest_s > 0 else "")
-    return set_alt_text(ax, (
-        f"Force in % of full force against time in s for the {result.muscle} muscle firing at "
-        f"{result.rate_hz:g} Hz: it starts at {100 * result.initial_force:.0f} % and falls by "
-        f"{result.fatigue_pct:.0f} % in {result.duration_s:g} s of sustained use{rest}."))
+    view = ForceView(ax, label=lab, color=color, numbers_in_title=False).update(result)
+    ax.set_xlim(0, max(before, ax.get_xlim()[1]))
+    return set_alt_text(ax, view.describe(result))

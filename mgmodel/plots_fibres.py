@@ -3,7 +3,9 @@
 * :func:`plot_safety_factor_histogram` - the safety factor of every fibre of one or more muscles;
 * :func:`plot_fibre_margins` - the margin (EPP / depolarization needed) of chosen fibres through a
   train, impulse by impulse;
-* :func:`plot_muscle_train` - fibres firing and force of the whole muscle through a train;
+* :func:`plot_firing_raster` - which fibre fired at each impulse of a train (:class:`FiringRasterView`);
+* :func:`plot_muscle_train` - fibres firing and force of the whole muscle through a train
+  (:class:`MuscleTrainView`); the two views are the figure of the lesson-04 population panel;
 * :func:`plot_recovery_after_rest` - force after rests of different lengths;
 * :func:`plot_force_against_achr` - force against the receptors left, one line per muscle group
   or condition.
@@ -17,12 +19,15 @@ Each takes the model's result objects (or the arrays a lesson's sweep computed w
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
 
 from .electrodiagnosis import ActivationResult, RNSResult
 from .population import FibrePopulation
 from .plots import MUSCLE_GROUP_STYLE, OKABE_ITO, new_axes, series_colour, set_alt_text
 
-__all__ = ["plot_safety_factor_histogram", "plot_fibre_margins", "plot_muscle_train",
+__all__ = ["plot_safety_factor_histogram", "plot_fibre_margins", "plot_muscle_train", "plot_firing_raster",
+           "FiringRasterView", "MuscleTrainView",
            "plot_recovery_after_rest", "plot_force_against_achr"]
 
 
@@ -108,8 +113,71 @@ def plot_fibre_margins(population: FibrePopulation, run: RNSResult, ax=None, *, 
                         + "; ".join(parts) + ".")
 
 
-def plot_muscle_train(population: FibrePopulation, run: RNSResult, ax=None):
-    """Fibres firing and force of the whole muscle at each impulse of a train (% of full).
+def _check_run(population, run):
+    if not isinstance(population, FibrePopulation) or not isinstance(run, RNSResult):
+        raise ValueError("population must be a FibrePopulation and run an RNSResult from simulate_rns on it")
+    if run.fired.shape[0] != population.n_fibres:
+        raise ValueError(f"run has {run.fired.shape[0]} fibres but population has {population.n_fibres}")
+
+
+class FiringRasterView:
+    """Which fibre fired at each impulse of a train: one row per fibre, sorted by safety factor.
+
+    Built once on ``ax`` for ``n_fibres`` fibres and ``n_impulses`` impulses; :meth:`update`
+    replaces the image data and the title. Blue where the fibre fired, orange where transmission
+    failed; the fibres with the lowest safety factor at rest are at the bottom. Used by
+    :func:`plot_firing_raster` and the lesson-04 panel (``mgmodel.widgets.population_panel``).
+    """
+
+    def __init__(self, ax, n_fibres, n_impulses):
+        self.ax = ax
+        self.n_fibres, self.n_impulses = int(n_fibres), int(n_impulses)
+        n, m = self.n_impulses, self.n_fibres
+        cmap = ListedColormap([OKABE_ITO["orange"], OKABE_ITO["blue"]])
+        self.image = ax.imshow(np.ones((m, n)), cmap=cmap, vmin=0, vmax=1, aspect="auto", origin="lower",
+                               interpolation="nearest", extent=(0.5, n + 0.5, 0, m))
+        ax.set_xlim(0.5, n + 0.5)
+        ax.set_ylim(0, m)
+        ax.set_xlabel("impulse number")
+        ax.set_ylabel("fibres, lowest safety factor at the bottom")
+        ax.legend(handles=[Patch(color=OKABE_ITO["blue"], label="fired"),
+                           Patch(color=OKABE_ITO["orange"], label="failed")],
+                  loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False, fontsize="small")
+
+    @property
+    def moving(self):
+        """The artists :meth:`update` changes (the title included)."""
+        return [self.image, self.ax.title]
+
+    @staticmethod
+    def raster(population: FibrePopulation, run: RNSResult):
+        """``run.fired`` with the fibres sorted by their safety factor at rest (lowest first)."""
+        _check_run(population, run)
+        return run.fired[np.argsort(population.safety_factor(), kind="stable")]
+
+    def update(self, population: FibrePopulation, run: RNSResult):
+        """Draw the firing of ``run`` in ``population``; returns self."""
+        raster = self.raster(population, run)
+        if raster.shape != (self.n_fibres, self.n_impulses):
+            raise ValueError(f"run has {raster.shape[0]} fibres and {raster.shape[1]} impulses; this view "
+                             f"draws {self.n_fibres} and {self.n_impulses}")
+        self.image.set_data(raster.astype(float))
+        self.ax.set_title(f"{run.n_stimuli} impulses at {run.rate_hz:g} Hz ({run.n_stimuli / run.rate_hz:.2g} s), "
+                          f"{population.muscle.name} muscle")
+        return self
+
+    @staticmethod
+    def describe(population: FibrePopulation, run: RNSResult) -> str:
+        """Alt text for the drawing of ``run``."""
+        f = run.fraction_firing
+        return (f"A raster with one row per muscle fibre ({population.n_fibres}), sorted by safety factor, "
+                f"and one column per impulse ({run.n_stimuli} at {run.rate_hz:g} Hz); blue where the fibre "
+                f"fired, orange where transmission failed: {100 * f[0]:.0f} % of fibres fire at the first "
+                f"impulse, {100 * f[-1]:.0f} % at the last, fewest {100 * f.min():.0f} %.")
+
+
+def plot_firing_raster(population: FibrePopulation, run: RNSResult, ax=None):
+    """Which fibre fired at each impulse of a train, fibres sorted by safety factor (a :class:`FiringRasterView`).
 
     Parameters
     ----------
@@ -122,22 +190,74 @@ def plot_muscle_train(population: FibrePopulation, run: RNSResult, ax=None):
     -------
     matplotlib Axes
     """
-    if not isinstance(population, FibrePopulation) or not isinstance(run, RNSResult):
-        raise ValueError("population must be a FibrePopulation and run an RNSResult from simulate_rns on it")
+    _check_run(population, run)
     ax = new_axes(ax)
-    k = np.arange(1, run.n_stimuli + 1)
-    force = population.force_weight @ run.fired
-    ax.plot(k, 100 * run.fraction_firing, "o-", ms=3, color=OKABE_ITO["blue"], label="fibres firing")
-    ax.plot(k, 100 * force, "s--", ms=3, color=OKABE_ITO["vermillion"], label="force")
-    ax.set_ylim(0, 105)
-    ax.set_xlabel("impulse number")
-    ax.set_ylabel("% of all fibres / of full force")
-    ax.set_title("The whole muscle")
-    ax.legend(frameon=False, fontsize="small", loc="lower right")
-    return set_alt_text(ax, f"Percentage of fibres firing and force at each of {run.n_stimuli} impulses at "
-                        f"{run.rate_hz:g} Hz: force {100 * force[0]:.0f} % at the first impulse, lowest "
-                        f"{100 * force.min():.0f} % at impulse {int(force.argmin()) + 1}, "
-                        f"{100 * force[-1]:.0f} % at the last.")
+    view = FiringRasterView(ax, population.n_fibres, run.n_stimuli).update(population, run)
+    return set_alt_text(ax, view.describe(population, run))
+
+
+class MuscleTrainView:
+    """Fibres firing and force of the whole muscle at each impulse of a train (% of full).
+
+    Built once on ``ax`` for ``n_impulses`` impulses; :meth:`update` moves the two lines. Used by
+    :func:`plot_muscle_train` and the lesson-04 panel (``mgmodel.widgets.population_panel``).
+    """
+
+    def __init__(self, ax, n_impulses):
+        self.ax = ax
+        self.n_impulses = int(n_impulses)
+        k = np.arange(1, self.n_impulses + 1)
+        nan = np.full(k.shape, np.nan)
+        self.firing, = ax.plot(k, nan, "o-", ms=3, color=OKABE_ITO["blue"], label="fibres firing")
+        self.force, = ax.plot(k, nan, "s--", ms=3, color=OKABE_ITO["vermillion"], label="force")
+        ax.set_xlim(0.5, self.n_impulses + 0.5)
+        ax.set_ylim(0, 105)
+        ax.set_xlabel("impulse number")
+        ax.set_ylabel("% of all fibres / of full force")
+        ax.set_title("Fibres firing and force")
+        ax.legend(frameon=False, fontsize="small", loc="lower left")
+
+    @property
+    def moving(self):
+        """The artists :meth:`update` changes."""
+        return [self.firing, self.force]
+
+    def update(self, population: FibrePopulation, run: RNSResult):
+        """Draw ``run`` in ``population``; returns self."""
+        _check_run(population, run)
+        if run.n_stimuli != self.n_impulses:
+            raise ValueError(f"run has {run.n_stimuli} impulses; this view draws {self.n_impulses}")
+        self.firing.set_ydata(100 * run.fraction_firing)
+        self.force.set_ydata(100 * (population.force_weight @ run.fired))
+        return self
+
+    @staticmethod
+    def describe(population: FibrePopulation, run: RNSResult) -> str:
+        """Alt text for the drawing of ``run``."""
+        force = population.force_weight @ run.fired
+        return (f"Percentage of fibres firing and force at each of {run.n_stimuli} impulses at {run.rate_hz:g} Hz: "
+                f"force {100 * force[0]:.0f} % at the first impulse, lowest {100 * force.min():.0f} % at impulse "
+                f"{int(force.argmin()) + 1}, {100 * force[-1]:.0f} % at the last.")
+
+
+def plot_muscle_train(population: FibrePopulation, run: RNSResult, ax=None):
+    """Fibres firing and force of the whole muscle at each impulse of a train (a :class:`MuscleTrainView`).
+
+    Parameters
+    ----------
+    population : FibrePopulation
+    run : RNSResult
+        From :func:`mgmodel.simulate_rns` on ``population``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    _check_run(population, run)
+    ax = new_axes(ax)
+    view = MuscleTrainView(ax, run.n_stimuli).update(population, run)
+    return set_alt_text(ax, view.describe(population, run))
 
 
 def plot_recovery_after_rest(results, ax=None):

@@ -35,16 +35,14 @@ disease, per endplate     in MG the loss differs widely between endplates of one
 
 The healthy spreads are set so that at least 99 % of healthy fibres stay above threshold at every
 stimulus of a 3 Hz train and no healthy fibre blocks in SFEMG: wider spreads put a few healthy
-fibres so close to threshold that they jitter and block. (The healthy mean jitter is still ~32
-µs, above the 30 µs limit; that comes from the endplate's median margin, see below and
-``tests/test_electrodiagnosis.py``.) The pharmacological margin gives a
-second check of the spread (Paton & Waud 1967, cat): transmission begins to fail when curare
-occupies 0.76 ± 0.05 of the receptors and is nearly fully blocked at 0.92, i.e. the fibres'
-margins span a factor of ~3 in receptors left (0.24 → 0.08). The model's fibres span a factor
-of ~2.5 between 5 % and 95 % failing (``ach_site_block`` 0.65 → 0.86 with the endplate of this
-version, whose median safety factor, ~2.1, sets where the span lies): the spread is about right,
-the median margin of the endplate too small (a median of ~2.5 would put both ends on Paton &
-Waud's figures).
+fibres so close to threshold that they jitter and block. The healthy limb's safety factors run
+from 1.7 to 3.2 (1st-99th percentile) around a median of 2.4, and its mean jitter is ~25 µs
+(limit 30 µs; Stålberg et al. 2016). The pharmacological margin gives a second check of the
+spread (Paton & Waud 1967, cat): transmission begins to fail when curare occupies 0.76 ± 0.05 of
+the receptors and is nearly fully blocked at 0.92, i.e. the fibres' margins span a factor of ~3
+in receptors left (0.24 → 0.08). The model's 5 % and 95 % of fibres fail at ``ach_site_block``
+0.72 and 0.88 (the median at 0.82): both ends within the tolerance, the span (a factor ~2.3 in
+receptors left) a little narrower than the cat's.
 
 Quantal content, AChR and threshold are fixed per fibre; what varies from impulse to impulse is
 release itself (:mod:`mgmodel.presynaptic`: a binomial count of quanta of variable size released
@@ -324,6 +322,25 @@ def sample_fibres(n, endplate: Endplate = HUMAN, *, muscle="limb", rng=None) -> 
         ache_activity=endplate.ache_activity, endplate=endplate, muscle=prof, seed_info=seed_info,
     )
 
+
+
+def check_population(population) -> "FibrePopulation":
+    """``population`` itself if it is a :class:`FibrePopulation`; else a ``ValueError`` saying so."""
+    if not isinstance(population, FibrePopulation):
+        raise ValueError("population must be a FibrePopulation from mgmodel.population.sample_fibres; "
+                         f"got {type(population).__name__}")
+    return population
+
+
+def muscle_terminal(population, params):
+    """The nerve terminal to simulate: ``params``, or the population's muscle's own when None."""
+    from .presynaptic import Presynaptic
+    if params is None:
+        return population.muscle.terminal
+    if not isinstance(params, Presynaptic):
+        raise ValueError("presynaptic must be an mgmodel.Presynaptic (e.g. mgmodel.lems_presynaptic(0.6)) "
+                         f"or None; got {type(params).__name__}")
+    return params
 
 
 def sample_fibers(*args, **kwargs) -> FibrePopulation:

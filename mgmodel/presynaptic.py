@@ -398,17 +398,19 @@ def _normal_binomial(n, prob, rng):
     x *= np.sqrt(n * (prob * (1.0 - prob)))
     x += n * prob
     np.rint(x, out=x)
-    np.clip(x, 0.0, n, out=x)
+    np.maximum(x, 0.0, out=x)           # = np.clip(x, 0, n), without clip's per-call overhead
+    np.minimum(x, n, out=x)
     return x
 
 
 def _binomial(n, prob, rng):
     """Binomial(n, prob) counts (float array) for whole-number ``n`` >= 0."""
     if 0.05 <= prob <= 0.95:
-        small = n < _NORMAL_BINOMIAL_N
-        if not small.any():
+        # ufunc reductions: the same tests as .any()/.all() without their Python-level overhead
+        if np.minimum.reduce(n, initial=np.inf) >= _NORMAL_BINOMIAL_N:
             return _normal_binomial(n, prob, rng)
-        if not small.all():
+        small = n < _NORMAL_BINOMIAL_N
+        if np.maximum.reduce(n, initial=-np.inf) >= _NORMAL_BINOMIAL_N:
             out = np.empty(n.shape)
             big = ~small
             out[big] = _normal_binomial(n[big], prob, rng)
@@ -451,7 +453,7 @@ def _run(q, times, p, state, rng, stochastic):
             m = expected[:, k]
         quanta[:, k] = m
         frac = m * inv_store
-        used = float(frac.mean())
+        used = float(np.add.reduce(frac) / n_fibres)     # = frac.mean(), with less call overhead
         pool -= frac
         np.maximum(pool, 0.0, out=pool)
         s = _after_impulse(s, p, used)

@@ -112,9 +112,12 @@ def test_lesson_executes(path, tmp_path):
 # --- figures come from the package: a lesson cell calls plot_* and holds little drawing code ----
 
 #: A line that draws or styles a figure by hand: a method call on pyplot, a figure or an Axes
-#: (``plt.``, ``fig.``, ``ax.``, ``a1.``, ``axes[0].``, ``ax.figure.``).
-FIGURE_LINE = re.compile(r"(?<![\w.])(plt|fig|ax\w*|a\d|axs|axes)(\[[^\]]*\])?\.\w+")
-MAX_FIGURE_LINES = 6
+#: (``plt.``, ``fig.``, ``fig2.``, ``ax.``, ``a.`` and ``a1.`` (a loop over Axes), ``axes[0].``,
+#: ``ax.figure.``).
+FIGURE_LINE = re.compile(r"(?<![\w.])(plt|fig\w*|ax\w*|a\d*|axs|axes)(\[[^\]]*\])?\.\w+")
+#: At most this many such lines in one lesson cell: laying out Axes, a title, a reference line; more
+#: is a figure drawn by hand, which belongs in a plot_* function of the package (issue 14).
+MAX_FIGURE_LINES = 4
 
 
 def figure_code_lines(source):
@@ -129,6 +132,10 @@ def test_figure_line_counter_counts_drawing_not_plot_calls():
     assert figure_code_lines(cell) == ["fig, (a1, a2) = plt.subplots(1, 2)", "a2.set_title('x')",
                                        "axes[0].figure.tight_layout()"]
     assert len(figure_code_lines("ax.set_xlabel('t'); ax.set_ylabel('v')")) == 2
+    # a loop over Axes and a second figure count too; plot_* calls and mgmodel.plots helpers do not
+    assert figure_code_lines("for a in (a1, a2):\n    a.set_xticks([])\nfig2.savefig('x')") == [
+        "a.set_xticks([])", "fig2.savefig('x')"]
+    assert figure_code_lines("mgmodel.plots.set_alt_text(ax, 'x')\nbars(dec, a1, ylabel='y')") == []
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
@@ -136,6 +143,27 @@ def test_lesson_cells_hold_no_long_figure_code(path):
     long = [(i, len(lines), c.source[:60]) for i, c in enumerate(_cells(path)) if c.cell_type == "code"
             for lines in [figure_code_lines(c.source)] if len(lines) > MAX_FIGURE_LINES]
     assert not long, f"cells drawing by hand (more than {MAX_FIGURE_LINES} lines; use a plot_* function): {long}"
+
+
+#: A call that draws data by hand (not through a plot_* function): a plotting primitive of matplotlib.
+DRAWING_CALL = re.compile(r"(?<![\w.])(plt|fig\w*|ax\w*|a\d*|axs|axes)(\[[^\]]*\])?\.(plot|semilog[xy]|loglog|bar|"
+                          r"barh|hist|scatter|imshow|fill_between|step|errorbar|pcolormesh|contourf?|stem|pie)\(")
+
+
+def test_only_the_primer_draws_a_figure_by_hand():
+    """Every lesson figure is a plot_* call; the primer keeps one hand-made plot to teach what one is."""
+    def drawing(path):
+        return [(i, c.source) for i, c in enumerate(_cells(path)) if c.cell_type == "code"
+                and any(DRAWING_CALL.search(line.split("#")[0]) for line in c.source.splitlines())]
+
+    # the primer: one figure made by hand (its own axes); besides it only marks added to a plot_* figure
+    made = [i for i, src in drawing(PRIMER) if re.search(r"plt\.(subplots|figure)\(", src)]
+    assert len(made) <= 1, f"the primer draws {len(made)} figures by hand (cells {made}); keep one"
+    assert all("plot_" in src for i, src in drawing(PRIMER) if i not in made)
+    others = {path.name: [i for i, _ in drawing(path)] for path in LESSONS if path != PRIMER}
+    assert not any(others.values()), f"lessons drawing data by hand instead of a plot_* call: {others}"
+    primer = " ".join(" ".join(c.source for c in _cells(PRIMER) if c.cell_type == "markdown").split())
+    assert "every other figure in the lessons is one call of a `plot_*` function" in primer
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
@@ -260,10 +288,10 @@ def test_lesson05_presets_match_the_prose():
     # the 20 Hz panel opens on the mild MG the prose names
     assert "The panel opens at 20 Hz on **mild** MG (AChR 0.6, folds intact)" in text
     assert "widgets.rns_panel(achr_fraction=0.6, na_channel_fraction=1.0, rate_hz=20)" in code
-    # the exercise Think!: AChR 0.5, folds 0.9, 60 s gives a baseline just below 10 % that
+    # the exercise Think!: AChR 0.45, folds 0.85, 60 s gives a baseline just below 10 % that
     # becomes abnormal 2-4 minutes after exercise
-    assert "AChR 0.5, folds 0.9 and 60 s of exercise" in text
-    r = widgets.exercise_panel().update(achr_fraction=0.5, na_channel_fraction=0.9, exercise_s=60.0)
+    assert "AChR 0.45, folds 0.85 and 60 s of exercise" in text
+    r = widgets.exercise_panel().update(achr_fraction=0.45, na_channel_fraction=0.85, exercise_s=60.0)
     late = (r.times_after_s >= 110) & (r.times_after_s <= 250)
     assert 5.0 <= r.baseline_decrement_pct < 10.0, r.baseline_decrement_pct
     assert r.decrement_pct[late].max() >= 10.0, r.decrement_pct
@@ -372,7 +400,7 @@ def test_lesson06_complement_think_matches_the_panel():
     text = _prose("06_antibody_injury.ipynb")
     assert "weights blockade 0.1, modulation 0.75, complement 1 (antibody load 3)" in text
     assert "about 56 % of the receptors are still lost for transmission instead of 80 %" in text
-    assert "rises from about 1.2 to about 1.8" in text
+    assert "rises from about 1.35 to about 2.05" in text
     panel = widgets.injury_panel()
     read = {}
     for wc in (1.0, 0.0):
@@ -381,7 +409,7 @@ def test_lesson06_complement_think_matches_the_panel():
         read[wc] = (float(re.search(r"all together (\d+) %", shown).group(1)),
                     float(re.search(r"Safety factor ([\d.]+)", shown).group(1)))
     assert abs(read[1.0][0] - 80) <= 4 and abs(read[0.0][0] - 56) <= 4, read
-    assert abs(read[1.0][1] - 1.2) <= 0.1 and abs(read[0.0][1] - 1.8) <= 0.1, read
+    assert abs(read[1.0][1] - 1.35) <= 0.1 and abs(read[0.0][1] - 2.05) <= 0.1, read
 
 
 def test_lesson06_polyclonal_claims_match_the_model():

@@ -32,7 +32,7 @@ def test_population_inherits_the_endplate_state():
     assert np.median(pop.achr_fraction) == pytest.approx(0.4, rel=0.06)
     assert np.median(pop.na_channel_fraction) == pytest.approx(0.7, rel=0.06)
     assert pop.ache_activity == 0.6 and pop.ach_site_block == 0.1
-    assert np.median(pop.quantal_content / pop.capacitance_scale) == pytest.approx(45.0, rel=0.03)
+    assert np.median(pop.quantal_content / pop.capacitance_scale) == pytest.approx(HUMAN.quantal_content, rel=0.03)
     np.testing.assert_allclose(pop.functional_achr, pop.achr_fraction * 0.9)
 
 
@@ -112,10 +112,6 @@ def test_arrays_are_read_only(healthy):
     assert "fibres" in repr(healthy)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap: with the endplate core's median safety factor (2.1) fibres start failing at "
-    "~0.65 receptor block and 95 % fail at ~0.86; Paton & Waud need ~0.76 and ~0.92 (a median "
-    "safety factor of ~2.5 gives 0.755 and 0.895). Remove this mark when the core's margin is raised."))
 def test_pharmacological_margin_paton_waud():
     """Paton & Waud 1967 (cat tibialis): threshold block of the twitch at 0.76 ± 0.05 receptor
     occupancy, nearly complete block at 0.917 - the most sensitive and the most resistant fibres

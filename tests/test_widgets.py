@@ -33,9 +33,9 @@ def test_epp_panel_numbers_match_the_model():
 def test_safety_panel_reports_failure():
     panel = widgets.safety_panel()
     assert panel.result["fires"]
-    r = panel.update(achr_fraction=0.2)
+    r = panel.update(achr_fraction=0.15)
     assert not r["fires"]
-    assert r["sf"] == pytest.approx(safety_factor(HUMAN.replace(achr_fraction=0.2)), rel=1e-3)
+    assert r["sf"] == pytest.approx(safety_factor(HUMAN.replace(achr_fraction=0.15)), rel=1e-3)
     assert "FAILS" in panel.readout.value
 
 
@@ -89,3 +89,30 @@ def test_self_checks():
     assert "not a grade" in num.widget.children[0].value
     with pytest.raises(ValueError, match="answer"):
         widgets.multiple_choice("q?", ["a"], answer=3)
+
+
+def test_stable_limit_rounds_up_to_a_step_and_rejects_nonsense():
+    from mgmodel.widgets._base import stable_limit
+    assert stable_limit(0.93) == 1.0 and stable_limit(1.3) == 1.5 and stable_limit(41.0) == 50.0
+    assert stable_limit(700.0) == 800.0 and stable_limit(8.0) == 8.0
+    for bad in (0.0, -2.0, float("nan")):
+        with pytest.raises(ValueError, match="value"):
+            stable_limit(bad)
+
+
+@pytest.mark.parametrize("factory, control, values", [
+    ("epp_panel", "quanta", (33.0, 50.0, 67.0, 100.0)),
+    ("epp_panel", "ache_activity", (0.0, 0.5, 1.0)),
+    ("rns_panel", "rate_hz", (3.0, 10.0, 20.0, 50.0)),
+])
+def test_slider_moves_in_the_usual_range_redraw_only_what_moves(factory, control, values):
+    """The axes (and their text) are drawn once; moves inside the usual range draw only the
+    moving artists on the cached background (the structural reason these panels are fast)."""
+    panel = getattr(widgets, factory)()
+    panel.update(**{control: values[0]})
+    full = []
+    draw = panel._canvas.draw
+    panel._canvas.draw = lambda: (full.append(1), draw())[1]
+    for v in values[1:]:
+        panel.update(**{control: v})
+    assert full == []

@@ -135,7 +135,7 @@ def test_neonatal_panel_resolves_and_matches_the_model():
     assert f"halved by day {half:.0f}" in panel.readout.value
     # a baby whose breathing is affected at birth (more maternal antibody than the archetype's):
     # breathing is back to normal for daily use from the day the model says
-    load = 1.5
+    load = 2.0
     r = panel.update(antibody_load=load)
     ref = simulate_course(PATIENTS["neonatal"].replace(antibody_load=load), D.NEONATAL_DAYS)
     np.testing.assert_allclose(r["course"].strength["respiratory"], ref.strength["respiratory"])

@@ -3,6 +3,8 @@
 tests/test_widgets.py moves every slider of every panel; the muscle dropdowns are driven here, and
 each panel's result is compared with the model called directly with the panel's fixed seeds.
 """
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -75,9 +77,9 @@ def test_population_panel_eyes_fail_before_limbs():
 
 def test_fatigue_panel_matches_the_model_and_recovers_with_rest():
     panel = widgets.fatigue_panel()
-    r = panel.update(achr_fraction=0.5, na_channel_fraction=0.9, rate_hz=20.0, duration_s=30.0,
+    r = panel.update(achr_fraction=0.45, na_channel_fraction=0.9, rate_hz=20.0, duration_s=30.0,
                      rest_s=30.0, muscle="limb")
-    pop = _population(0.5, 0.9, n=panel.n_fibres)
+    pop = _population(0.45, 0.9, n=panel.n_fibres)
     ref = mgmodel.simulate_activation(pop, 30.0, 20.0, 30.0, retest_s=panel.retest_s, rng=fibres.RUN_SEED)
     np.testing.assert_array_equal(r.force, ref.force)
     assert r.fatigue_pct == pytest.approx(ref.fatigue_pct)
@@ -89,8 +91,8 @@ def test_fatigue_panel_matches_the_model_and_recovers_with_rest():
 
 def test_rns_panel_matches_the_model():
     panel = widgets.rns_panel()
-    r = panel.update(achr_fraction=0.4, na_channel_fraction=0.8, rate_hz=3.0)
-    ref = mgmodel.simulate_rns(_population(0.4, 0.8), 3.0, 10, rng=fibres.RUN_SEED)
+    r = panel.update(achr_fraction=0.35, na_channel_fraction=0.8, rate_hz=3.0)
+    ref = mgmodel.simulate_rns(_population(0.35, 0.8), 3.0, 10, rng=fibres.RUN_SEED)
     np.testing.assert_allclose(r.cmap, ref.cmap)
     assert r.decrement_pct == pytest.approx(ref.decrement_pct)
     assert f"decrement (4th/5th vs 1st) {ref.decrement_pct:.1f} %" in panel.readout.value
@@ -121,11 +123,6 @@ def test_sfemg_panel_matches_the_model():
     assert healthy.pairs_with_blocking == 0 and healthy.abnormal == ref.abnormal
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap (docs/validation.md): with binomial release (p 0.7) and quantal CV 0.3 the healthy "
-    "core endplate's margin (raw SF 2.13) gives a mean MCD of ~32 us, above the 30 us limit "
-    "(Stalberg & Trontelj); see the strict xfail in tests/test_electrodiagnosis.py. Delete this "
-    "mark when the core margin is raised."))
 def test_sfemg_panel_healthy_study_is_normal():
     healthy = widgets.sfemg_panel().update(achr_fraction=1.0, na_channel_fraction=1.0, muscle="limb")
     assert not healthy.abnormal and healthy.pairs_with_blocking == 0
@@ -170,14 +167,19 @@ def test_sfemg_panel_with_no_transmitting_pair():
     # endplates fire now and then: the study records the pairs that transmit and is abnormal
     panel = widgets.sfemg_panel(achr_fraction=0.05, na_channel_fraction=0.05)
     assert panel.result.abnormal and panel.result.n_pairs < 20
-    # a study in which no pair transmits at all (AChR and folds 0.5 %, below the sliders) is drawn
-    # and described as such
-    none = mgmodel.simulate_sfemg(_population(0.005, 0.005), 20, 100, rng=fibres.RUN_SEED)
-    assert none.n_pairs == 0 and none.abnormal
+    # a study in which no pair transmits at all (the model's result with its pairs taken away, so
+    # the test does not depend on how far below the sliders the model must go) is drawn and
+    # described as such
+    r = panel.result
+    none = dataclasses.replace(r, mcd_us=r.mcd_us[:0], blocking_pct=r.blocking_pct[:0],
+                               latency_ms=r.latency_ms[:0], fibres=r.fibres[:0], mean_mcd_us=float("nan"),
+                               abnormal=True, pairs_over_limit_pct=float("nan"))
+    assert none.n_pairs == 0
     png = panel.png()
     panel.refresh(none)
-    assert "cannot be done" in panel.describe(none)
+    assert "cannot be done" in panel.describe(none) and "cannot be done" in panel.alt_state(none)
     assert panel._ax2.get_title() == "Study: ABNORMAL (no pair to record)"
+    assert panel.raster_view.second.get_xydata().size == 0
     panel._background_key = None
     assert panel.png() != png
 

@@ -267,7 +267,8 @@ def rows() -> list[Row]:
         Row(F3, "pharmacological safety factor, rodent (1 / receptors left at failure)", "4.1–12 (cat)", between(4.1, 12),
             "PatonWaud1967", lambda: 1.0 / (1.0 - M.failing_block(M.r())), "{:.2f}",
             f"{TS}::test_pharmacological_safety_factor_rodent_in_cat_range"),
-        Row(F3, "receptor block at which the median human endplate fails", "0.76 ± 0.05", between(0.71, 0.81),
+        Row(F3, "receptor block at which the median human endplate fails",
+            "between the first failures (0.76 ± 0.05) and the abolished twitch (0.917)", between(0.76, 0.917),
             "PatonWaud1967", lambda: M.failing_block(M.h()), "{:.3f}",
             f"{TS}::test_median_human_endplate_fails_at_the_paton_waud_occupancy"),
         Row(F3, "median safety factor, healthy population (5,000 fibres)", "2–5", between(2, 5),
@@ -402,8 +403,7 @@ def rows() -> list[Row]:
             eye_rate, "{:.0f}", f"{TX}::test_healthy_eye_muscle_sustains_its_own_tonic_rate"),
         Row(F9, "fast EPP table vs full model, worst error, % (AChR ≥ 0.05, AChE ≥ 0.02)", "≤ 1 (project target)",
             at_most(1.0), "project target (issue 10)", M.fast_path_error_pct, "{:.2f}",
-            "test_fastpath.py::test_fast_path_close_to_the_full_model (asserts ≤ 2.5)",
-            gap="batched Rosenbrock steps and table interpolation; the test allows 2.5 %"),
+            "test_fastpath.py::test_fast_path_close_to_the_full_model (asserts ≤ 0.6)"),
         # 10
         Row(F10, "ADAPT: MG-ADL responders, efgartigimod, %", "67.7 ± 15", between(52.7, 82.7), "Howard2021",
             M.trial("ADAPT", "mg_adl_responder_pct", 0), "{:.1f}", "test_trials.py::test_adapt_responders", slow=True),
@@ -440,8 +440,9 @@ matches the model (within the rounding shown). Rows marked *slow* (the
 virtual trials) are recomputed only by the script. The trial rows come from the same runs as
 `python -m mgmodel.trials.calibration` (published arm sizes, default seed 0); their tolerances are
 the trials' own sampling error (an arm mean within 1.0 MG-ADL point, a share within 15 points);
-the other published outcomes of these trials (QMG, MSE, MGTX, rituximab in MuSK MG) were not tuned
-and are listed, model against published, by that command.
+the other published outcomes of these trials (QMG, MSE, MGTX) were not tuned and are listed, model
+against published, by that command (the MuSK cohort's antibody load was tuned to the standard-care
+arm of rituximab in MuSK MG, Hehir et al. 2017).
 Conventions: human adult endplate at 37 °C unless a row says otherwise; `achr_fraction` is the
 functional AChR as a fraction of a healthy endplate; SF = EPP / (V_threshold − V_rest) with the
 action potential disabled (Wood & Slater 2001; Ruff 2011).

@@ -105,7 +105,7 @@ def frontalis():
     from mgmodel import mg_endplate
     from mgmodel.electrodiagnosis import simulate_sfemg
     from mgmodel.population import sample_fibres
-    s = simulate_sfemg(sample_fibres(3000, mg_endplate(0.5), muscle="bulbar", rng=3), 100, rng=4)
+    s = simulate_sfemg(sample_fibres(3000, mg_endplate(0.36), muscle="bulbar", rng=3), 100, rng=4)
     return s.mean_mcd_us, 100.0 * float(np.mean(s.blocking_pct > 0))
 
 

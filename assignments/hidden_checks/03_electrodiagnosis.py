@@ -75,7 +75,7 @@ def references():
     target = _decrement(_PATIENT_W_MV)
     refs["w_achr"] = float(brentq(lambda f: model_decrement(f) - target, 0.3, 1.0, xtol=1e-5))
     refs["edx"] = dict(_EDX_TRUTH)
-    pop = sample_fibres(2000, mg.HUMAN.replace(achr_fraction=0.9, na_channel_fraction=0.95), rng=1)
+    pop = sample_fibres(2000, mg.HUMAN.replace(achr_fraction=0.8, na_channel_fraction=0.9), rng=1)
     refs["mild_decrement"] = float(simulate_rns(pop, rate_hz=3.0, n_stimuli=10, rng=2).decrement_pct)
     s = simulate_sfemg(pop, n_pairs=20, n_discharges=100, rng=3)
     mcd = np.asarray(s.mcd_us, dtype=float)

@@ -22,6 +22,7 @@ import base64
 import html
 import io
 import os
+import re
 
 import ipywidgets as W
 import numpy as np
@@ -33,7 +34,15 @@ from matplotlib.text import Text
 from ..plots import MIN_FONT_PT
 
 
-__all__ = ["Panel", "is_headless", "slider", "dropdown"]
+__all__ = ["Panel", "is_headless", "slider", "dropdown", "plain_text"]
+
+
+def plain_text(markup: str) -> str:
+    """``markup`` (a readout's HTML) as plain text: line and row breaks become " · ", other tags
+    are dropped, entities decoded and spaces joined."""
+    text = re.sub(r"<br\s*/?>|</(p|div|tr|li)>", " · ", markup, flags=re.I)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    return re.sub(r"^(· )+|( ·)+$", "", re.sub(r"·( ·)+", "·", text)).strip()
 
 
 def is_headless() -> bool:
@@ -54,6 +63,27 @@ def dropdown(description, options, value):
                       style={"description_width": "210px"}, layout=W.Layout(width="520px"))
 
 
+#: Steps of an axis limit that follows the data (see :func:`stable_limit`).
+_LIMIT_STEPS = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def stable_limit(value):
+    """The smallest "round" number (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) >= ``value`` > 0.
+
+    A panel whose axis follows its data uses it so that the limit changes only when the data
+    cross a step: between steps the axes, ticks and labels stay the same and the panel redraws
+    only its moving artists (see :meth:`Panel.png`).
+    """
+    v = float(value)
+    if not v > 0:
+        raise ValueError(f"value must be a positive number; got {value!r}")
+    scale = 10.0 ** np.floor(np.log10(v))
+    for step in _LIMIT_STEPS:
+        if step * scale >= v * (1 - 1e-12):
+            return float(step * scale)
+    return float(10.0 * scale)
+
+
 def slider(description, value, lo, hi, step, unit, *, log=False, continuous=True, fmt=".2f"):
     cls = W.FloatLogSlider if log else W.FloatSlider
     kw = dict(base=10, min=np.log10(lo), max=np.log10(hi)) if log else dict(min=lo, max=hi)
@@ -65,7 +95,9 @@ def slider(description, value, lo, hi, step, unit, *, log=False, continuous=True
 class Panel:
     """Base class: controls -> ``compute`` -> ``draw`` + ``describe``; see the module docstring.
 
-    Subclasses define ``title``, ``alt`` (alt text of the figure), ``_controls()`` returning a dict
+    Subclasses define ``title``, ``alt`` (the fixed part of the figure's alt text: what it shows),
+    ``alt_state(result)`` (one sentence with the current numbers, appended to ``alt`` after every
+    update; :attr:`alt_text` is the whole), ``_controls()`` returning a dict
     of named widgets, ``compute(**values)`` returning a model result, ``setup(fig)`` creating the
     axes and artists once, ``refresh(result)`` moving the artists' data (creating axes, ticks and
     labels anew on every slider move would cost most of the redraw time), and
@@ -128,6 +160,14 @@ class Panel:
 
     alt = "figure"
 
+    def alt_state(self, result) -> str:
+        """One plain sentence on what the figure shows now, with the current numbers.
+
+        Appended to ``alt`` in the figure's alt text after every update. Panels write their own;
+        this default is the readout (:meth:`describe`) as plain text.
+        """
+        return plain_text(self.describe(result))
+
     # -- machinery -------------------------------------------------------------------------
     def values(self) -> dict:
         """Current control values by name."""
@@ -174,8 +214,10 @@ class Panel:
             if isinstance(a, Text) and a.get_fontsize() < MIN_FONT_PT:
                 a.set_fontsize(MIN_FONT_PT)
         self.readout.value = self.describe(self.result)
+        state = " ".join(self.alt_state(self.result).split())
+        self.alt_text = f"{self.alt.strip()} Now: {state}" if state else self.alt.strip()
         self.image.value = (f'<img src="data:image/png;base64,{self.png_base64()}" '
-                            f'alt="{html.escape(self.alt)}" style="max-width:100%"/>')
+                            f'alt="{html.escape(self.alt_text, quote=True)}" style="max-width:100%"/>')
 
     # -- redrawing only what moves ----------------------------------------------------------
     # Axes, ticks, labels and legends mostly stay put when a control moves, and drawing them
@@ -230,7 +272,7 @@ class Panel:
         from IPython.display import HTML, Image, display
         if is_headless():
             display(HTML(f"<b>{html.escape(self.title)}</b><br>{self.readout.value}"))
-            display(Image(data=self.png(), format="png"))
+            display(Image(data=self.png(), format="png", alt=self.alt_text))
         else:
             display(self.widget)
 

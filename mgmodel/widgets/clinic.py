@@ -355,6 +355,14 @@ class ClinicPanel(Panel):
                 *self._strength.values(), self._adl, self._crisis, self._igg, self._titer,
                 self._course_note, *self._timeline.bars.values(), self._timeline.ax.title]
 
+    def alt_state(self, r):
+        case, course = r["case"], r["course"]
+        head = f"Patient {case.number}, plan {plan_text(r['given'])}"
+        if course is None:
+            return f"{head}: MG-ADL today {case.first_visit.mg_adl[0]}; the months ahead are not run yet."
+        return (f"{head}: MG-ADL {course.mg_adl[0]} today, {course.mg_adl[-1]} after {r['horizon']} days, "
+                f"lowest {int(course.mg_adl.min())}; {int(course.crisis.sum())} days in crisis.")
+
     def describe(self, r):
         case, course = r["case"], r["course"]
         self.vignette.value = _vignette_html(case)

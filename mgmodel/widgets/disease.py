@@ -220,6 +220,12 @@ class InjuryPanel(Panel):
             txt.set_x(100 * v + 1.5)
             txt.set_text(f"{100 * v:.0f} %")
 
+    def alt_state(self, r):
+        return (f"At steady state {_pct(r['steady_achr_fraction'])} of AChR remain, {_pct(r['steady_block'])} of "
+                f"them blocked; all routes together take {_pct(r['lost_together'])} of receptors from "
+                f"transmission; safety factor {r['steady_safety_factor']:.2f} (healthy "
+                f"{r['healthy_safety_factor']:.2f}), model MG-ADL {r['mg_adl']} of 24.")
+
     def describe(self, r):
         alone = " · ".join(f"{label} {_pct(r['lost_alone'][label])}" for label, _ in ROUTES)
         return (f"Steady state, limb: AChR present {_pct(r['steady_achr_fraction'])}, "
@@ -309,6 +315,12 @@ class ThymusPanel(Panel):
         self._adl1.set_data(w1.t_days, w1.mg_adl)
         for line in self._surgery:
             line.set_xdata([r["surgery_day"]] * 2)
+
+    def alt_state(self, r):
+        w0, w1 = r["without"], r["with_"]
+        return (f"{r['patient'].name}: time-averaged MG-ADL over 2 years {r['mean_adl_with']:.1f} with "
+                f"thymectomy and {r['mean_adl_without']:.1f} without; antibody at 2 years "
+                f"{_pct(w1.pathogenic_igg[-1])} of before with thymectomy, {_pct(w0.pathogenic_igg[-1])} without.")
 
     def describe(self, r):
         w0, w1, p = r["without"], r["with_"], r["patient"]
@@ -402,6 +414,12 @@ class TriggerPanel(Panel):
         for line, day in zip(self._half, (r["antibody_half_day"], r["achr_half_day"],
                                           r["adl_first_change_day"])):
             line.set_xdata([-10.0 if day is None else day] * 2)
+
+    def alt_state(self, r):
+        c, first = r["course"], r["adl_first_change_day"]
+        return (f"Antibody production × {r['production']:.2f} from day 0: AChR {_pct(c.achr_fraction[0])} to "
+                f"{_pct(c.achr_fraction[-1])}, MG-ADL {c.mg_adl[0]} to {c.mg_adl[-1]}, first changing "
+                f"{'never' if first is None else f'on day {first:.0f}'}; {r['crisis_days']} days in crisis.")
 
     def describe(self, r):
         c = r["course"]
@@ -500,6 +518,12 @@ class NeonatalPanel(Panel):
         self._na.set_data(t, c.na_channel_fraction)
         for g in MUSCLE_GROUPS:
             self._strength[g].set_data(t, c.strength[g])
+
+    def alt_state(self, r):
+        c = r["course"]
+        return (f"At birth AChR {_pct(c.achr_fraction[0])}, breathing strength {c.strength['respiratory'][0]:.2f}, "
+                f"feeding strength {c.strength['bulbar'][0]:.2f}; all weakness resolved: "
+                f"{_day_text(r['all_normal_day'], NEONATAL_DAYS)}; {r['crisis_days']} days in crisis.")
 
     def describe(self, r):
         c = r["course"]
@@ -612,6 +636,12 @@ class CongenitalPanel(Panel):
             bar.set_height(v)
         for bar, v in zip(self._a1, r["ache_treated"]):
             bar.set_height(v)
+
+    def alt_state(self, r):
+        s0, s1 = r["strength_untreated"], r["strength_treated"]
+        return (f"{r['patient'].congenital_subtype} on day {r['day']}: limb strength {s0['limb']:.2f} untreated, "
+                f"{s1['limb']:.2f} treated; breathing {s0['respiratory']:.2f} and {s1['respiratory']:.2f}; "
+                f"model MG-ADL {r['adl_untreated']} untreated, {r['adl_treated']} treated.")
 
     def describe(self, r):
         s0, s1 = r["strength_untreated"], r["strength_treated"]

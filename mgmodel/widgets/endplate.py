@@ -10,7 +10,7 @@ from ..endplate import simulate_epp
 from ..parameters import HUMAN
 from ..receptor import antibody_occupancy, ec50_uM, open_probability
 from ..safety import martin_correction, threshold_gap_mV
-from ._base import Panel, slider
+from ._base import Panel, slider, stable_limit
 
 __all__ = ["ReceptorPanel", "receptor_panel", "EPPPanel", "epp_panel", "SafetyPanel", "safety_panel"]
 
@@ -65,6 +65,11 @@ class ReceptorPanel(Panel):
         self._blocked.set_data(r["conc_uM"], r["p_blocked"])
         self._marker.set_data([r["ach_uM"]], [r["p_at_ach"]])
 
+    def alt_state(self, r):
+        return (f"At {r['ach_uM']:.3g} µM ACh the open probability is {r['p_at_ach']:.3f}; EC50 "
+                f"{r['ec50_control_uM']:.1f} µM without curare and {r['ec50_blocked_uM']:.1f} µM with it; "
+                f"{100 * r['antibody_bound']:.0f} % of receptors held by antibody.")
+
     def describe(self, r):
         return (f"EC50 {r['ec50_control_uM']:.1f} µM → {r['ec50_blocked_uM']:.1f} µM with curare · "
                 f"P_open at {r['ach_uM']:.3g} µM: {r['p_at_ach']:.3f} · "
@@ -79,6 +84,12 @@ def receptor_panel(**initial) -> ReceptorPanel:
 # =========================================================================================
 # Lesson 02: the endplate potential
 # =========================================================================================
+#: Axis ranges of the EPP panel: they hold the largest current and EPP its sliders can give
+#: (100 quanta, AChR 1.5 or no AChE: ~610 nA, ~66 mV).
+EPC_AXIS_NA = 700.0
+EPP_AXIS_MV = 75.0
+
+
 class EPPPanel(Panel):
     """One nerve impulse: EPC and EPP as receptors, quanta and AChE activity change."""
 
@@ -110,13 +121,25 @@ class EPPPanel(Panel):
         self._ax2.set_title("Endplate potential")
         self._epp, self._thr = self._ax2.lines[0], self._ax2.lines[1]
         self._ax1.set_xlim(0, r.t_ms[-1])
+        self._moving(self._epc, self._epp, self._thr)
 
     def refresh(self, r):
         self._epc.set_data(r.t_ms, r.epc_nA)
         self._epp.set_data(r.t_ms, r.v_mV - r.endplate.v_rest_mV)
-        self._ax1.set_ylim(min(-1e-3, 1.1 * r.epc_nA.min()), 0.05 * max(1e-3, -r.epc_nA.min()))
+        # Fixed axes over the sliders' usual range (a MEPP or a tiny EPP gets a round scale of its
+        # own): most slider moves then redraw only the curves, not the axes and their text.
+        low = max(1e-3, -1.1 * r.epc_nA.min())
+        low = EPC_AXIS_NA if low > 0.1 * EPC_AXIS_NA else stable_limit(low)
+        self._ax1.set_ylim(-low, 0.05 * low)
         gap = float(threshold_gap_mV(r.endplate.na_channel_fraction, r.endplate))
-        self._ax2.set_ylim(0, 1.15 * max(r.peak_epp_mV, gap))
+        top = 1.15 * max(r.peak_epp_mV, gap)
+        self._ax2.set_ylim(0, EPP_AXIS_MV if top > 0.1 * EPP_AXIS_MV else stable_limit(top))
+
+    def alt_state(self, r):
+        gap = float(threshold_gap_mV(r.endplate.na_channel_fraction, r.endplate))
+        return (f"The EPP peaks at {r.peak_epp_mV:.1f} mV against a threshold {gap:.1f} mV above rest "
+                f"(safety factor {r.peak_epp_mV / gap:.2f}): the fibre "
+                f"{'fires' if r.peak_epp_mV >= gap else 'does not fire'}; the EPC decays with τ {r.epc_decay_ms:.2f} ms.")
 
     def describe(self, r):
         gap = float(threshold_gap_mV(r.endplate.na_channel_fraction, r.endplate))
@@ -179,6 +202,10 @@ class SafetyPanel(Panel):
             bar.set_height(h)
         verdict = "fires" if r["fires"] else "fails to fire"
         self._ax.set_title(f"Safety factor {r['sf']:.2f}: the fibre {verdict}")
+
+    def alt_state(self, r):
+        return (f"EPP {r['epp_mV']:.1f} mV next to the {r['gap_mV']:.1f} mV needed: safety factor "
+                f"{r['sf']:.2f}, the fibre {'fires' if r['fires'] else 'fails'}.")
 
     def describe(self, r):
         return (f"EPP {r['epp_mV']:.1f} mV · needed {r['gap_mV']:.1f} mV · "

@@ -13,22 +13,29 @@ shows can be reproduced by calling the model directly::
 A patient with MG is ``mg_endplate(achr_fraction, na_channel_fraction)``: it includes the rise in
 quantal content with which chronically myasthenic endplates compensate (Cull-Candy et al. 1980;
 ``mgmodel.parameters.COMPENSATION_EXPONENT``).
+
+Each panel is a control spec, one compute call and views: the figures are drawn by the same view
+classes as the static ``plot_*`` functions (``FiringRasterView`` and ``MuscleTrainView`` of
+:mod:`mgmodel.plots_fibres`, ``ForceView`` and ``RNSView`` of :mod:`mgmodel.plots_edx`,
+``SFEMGView`` and ``JitterPairsView`` of :mod:`mgmodel.plots_sfemg`, ``CMAPSeriesView`` and
+``ExerciseTestView`` of :mod:`mgmodel.plots_decrement`). ``alt_state`` gives the sentence on the
+current numbers that follows the fixed ``alt`` in the figure's alt text.
 """
 
 from __future__ import annotations
 
 
 import numpy as np
-from matplotlib.colors import ListedColormap
-from matplotlib.patches import Patch, Rectangle
-from matplotlib.transforms import blended_transform_factory
 
 from .. import plots
+from ..activation import retest_after_rest, sustained_activation
 from ..criteria import DECREMENT_LIMIT_FRACTION, DECREMENT_LIMIT_PCT, decrement_verdict
-from ..electrodiagnosis import (simulate_activation, simulate_exercise_test, simulate_rns,
-                                simulate_sfemg)
+from ..electrodiagnosis import simulate_exercise_test, simulate_rns, simulate_sfemg
 from ..parameters import mg_endplate
-from ..plots_edx import RNSView
+from ..plots_decrement import CMAPSeriesView, ExerciseTestView
+from ..plots_edx import ForceView, RNSView
+from ..plots_fibres import FiringRasterView, MuscleTrainView
+from ..plots_sfemg import JitterPairsView, SFEMGView
 from ..population import sample_fibres
 from ._base import Panel, dropdown, slider
 
@@ -97,46 +104,27 @@ class PopulationPanel(Panel):
         pop = patient_population(achr_fraction, na_channel_fraction, muscle)
         run = simulate_rns(pop, rate_hz, self.n_impulses, rng=RUN_SEED)
         sf = pop.safety_factor()
-        order = np.argsort(sf, kind="stable")
-        return dict(population=pop, run=run, raster=run.fired[order],
+        return dict(population=pop, run=run, raster=FiringRasterView.raster(pop, run),
                     fraction_firing=run.fraction_firing, force=pop.force_weight @ run.fired,
                     rate_hz=rate_hz, muscle=muscle, median_sf=float(np.median(sf)),
                     sf_below_1=float(np.mean(sf < 1.0)))
 
     def setup(self, fig):
         self._ax1, self._ax2 = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=(1.25, 1)))
-        n = self.n_impulses
-        a1 = self._ax1
-        cmap = ListedColormap([C["orange"], C["blue"]])
-        self._img = self._moving(a1.imshow(np.ones((N_FIBRES, n)), cmap=cmap, vmin=0, vmax=1,
-                                           aspect="auto", origin="lower", interpolation="nearest",
-                                           extent=(0.5, n + 0.5, 0, N_FIBRES)))
-        a1.set_xlim(0.5, n + 0.5)
-        a1.set_ylim(0, N_FIBRES)
-        a1.set_xlabel("impulse number")
-        a1.set_ylabel("fibres, lowest safety factor at the bottom")
-        a1.legend(handles=[Patch(color=C["blue"], label="fired"), Patch(color=C["orange"], label="failed")],
-                  loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False, fontsize="small")
-        self._moving(a1.title)
-        a2 = self._ax2
-        k = np.arange(1, n + 1)
-        self._frac = self._moving(a2.plot(k, 100 + 0 * k, "o-", ms=3, color=C["blue"],
-                                          label="fibres firing")[0])
-        self._force = self._moving(a2.plot(k, 100 + 0 * k, "s--", ms=3, color=C["vermillion"],
-                                           label="force")[0])
-        a2.set_xlim(0.5, n + 0.5)
-        a2.set_ylim(0, 105)
-        a2.set_xlabel("impulse number")
-        a2.set_ylabel("% of all fibres / of full force")
-        a2.legend(loc="lower left", fontsize="small", frameon=False)
-        a2.set_title("Fibres firing and force")
+        # the figures of mgmodel.plots_fibres.plot_firing_raster and plot_muscle_train
+        self.raster_view = FiringRasterView(self._ax1, N_FIBRES, self.n_impulses)
+        self.train_view = MuscleTrainView(self._ax2, self.n_impulses)
+        self._moving(*self.raster_view.moving, *self.train_view.moving)
 
     def refresh(self, r):
-        self._img.set_data(r["raster"].astype(float))
-        self._ax1.set_title(f"{self.n_impulses} impulses at {r['rate_hz']:g} Hz "
-                            f"({self.n_impulses / r['rate_hz']:.2g} s), {r['muscle']} muscle")
-        self._frac.set_ydata(100 * r["fraction_firing"])
-        self._force.set_ydata(100 * r["force"])
+        self.raster_view.update(r["population"], r["run"])
+        self.train_view.update(r["population"], r["run"])
+
+    def alt_state(self, r):
+        f, g = r["fraction_firing"], r["force"]
+        return (f"{self.n_impulses} impulses at {r['rate_hz']:g} Hz in the {r['muscle']} muscle: fibres firing "
+                f"{_pct(f[0])} at the first impulse and {_pct(f[-1])} at the last; force {_pct(g[0])} to "
+                f"{_pct(g[-1])} of full; {_pct(r['sf_below_1'])} of fibres have a safety factor below 1 at rest.")
 
     def describe(self, r):
         f, g = r["fraction_firing"], r["force"]
@@ -173,37 +161,29 @@ class FatiguePanel(Panel):
         }
 
     def compute(self, achr_fraction, na_channel_fraction, rate_hz, duration_s, rest_s, muscle):
-        pop = patient_population(achr_fraction, na_channel_fraction, muscle, n=self.n_fibres)
-        return simulate_activation(pop, duration_s, rate_hz, rest_s, retest_s=self.retest_s, rng=RUN_SEED)
+        # the sustained activation does not depend on the rest: it is kept while only the rest
+        # slider moves, and re-tested after the new rest (the same result as simulate_activation)
+        key = (achr_fraction, na_channel_fraction, rate_hz, duration_s, muscle)
+        if self.__dict__.get("_bout_key") != key:
+            pop = patient_population(achr_fraction, na_channel_fraction, muscle, n=self.n_fibres)
+            self._bout = sustained_activation(pop, duration_s, rate_hz, rng=RUN_SEED)
+            self._bout_key = key
+        return retest_after_rest(self._bout, rest_s, retest_s=self.retest_s)
 
     def setup(self, fig):
-        ax = self._ax = fig.add_subplot()
-        self._use = self._moving(ax.plot([], [], color=C["blue"], lw=1.5, label="sustained use")[0])
-        self._retest = self._moving(ax.plot([], [], color=C["vermillion"], lw=1.5,
-                                            label="re-test after rest")[0])
-        trans = blended_transform_factory(ax.transData, ax.transAxes)
-        self._rest = self._moving(ax.add_patch(Rectangle((0, 0), 0, 1, transform=trans, color=C["sky"],
-                                                         alpha=0.2, lw=0)))
-        self._rest_label = self._moving(ax.text(0, 0.04, "", transform=trans, ha="center", va="bottom",
-                                                fontsize="small"))
-        self._moving(ax.title)
-        ax.set_ylim(0, 105)
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("force (% of full force)")
-        ax.legend(loc="lower left", fontsize="small", frameon=False)
+        self._ax = fig.add_subplot()
+        # the figure of mgmodel.plot_force
+        self.view = ForceView(self._ax, label="sustained use", retest_label="re-test after rest",
+                              color=C["blue"], retest_color=C["vermillion"])
+        self._moving(*self.view.moving)
 
     def refresh(self, r):
-        use, again = r.bout == 0, r.bout == 1
-        self._use.set_data(r.t_s[use], 100 * r.force[use])
-        self._retest.set_data(r.t_s[again], 100 * r.force[again])
-        self._rest.set_x(r.duration_s)
-        self._rest.set_width(r.rest_s)
-        self._rest_label.set_x(r.duration_s + 0.5 * r.rest_s)
-        self._rest_label.set_text(f"rest {r.rest_s:g} s" if r.rest_s > 0 else "")
-        # the axis ends on a multiple of 15 s, so most moves of a slider keep it (and the kept background)
-        self._ax.set_xlim(0, 15.0 * np.ceil((r.duration_s + r.rest_s + r.retest_s) / 15.0))
-        self._ax.set_title(f"Force at {r.rate_hz:g} Hz ({r.muscle} muscle): "
-                           f"{r.fatigue_pct:.0f} % lost in {r.duration_s:g} s")
+        self.view.update(r)
+
+    def alt_state(self, r):
+        return (f"At {r.rate_hz:g} Hz in the {r.muscle} muscle force falls from {_pct(r.initial_force)} to "
+                f"{_pct(r.final_force)} of full in {r.duration_s:g} s (fatigue {r.fatigue_pct:.0f} %); after "
+                f"{r.rest_s:g} s of rest it is back to {_pct(r.recovered_force)}.")
 
     def describe(self, r):
         return (f"force: first second {_pct(r.initial_force)}, last second {_pct(r.final_force)} · "
@@ -251,26 +231,23 @@ class RNSPanel(Panel):
         self.view = RNSView(self._ax1, self.n_stimuli, full_cmap_mV=self.full_cmap_mV,
                             window_ms=self.window_ms, n_points=120, compact=True)
         self._moving(*self.view.moving)
-        a2 = self._ax2
-        k = np.arange(1, self.n_stimuli + 1)
-        a2.axhline(100 * DECREMENT_LIMIT_FRACTION, color=C["black"], ls=":", lw=1,
-                   label=f"{DECREMENT_LIMIT_PCT:g} % decrement")
-        self._amp = self._moving(a2.plot(k, 100 + 0 * k, "o-", color=C["blue"], ms=4, label="amplitude")[0])
-        a2.set_xlim(0.5, self.n_stimuli + 0.5)
-        a2.set_xticks(k)
-        a2.set_ylim(20, 140)
-        a2.set_xlabel("stimulus number")
-        a2.set_ylabel("amplitude (% of the 1st)")
-        a2.set_title("Amplitude of each response")
-        a2.legend(loc="lower left", fontsize="small", frameon=False)
+        # the right Axes is the figure of mgmodel.plots_decrement.plot_cmap_series
+        self.amplitude_view = CMAPSeriesView(self._ax2, ["amplitude"], self.n_stimuli,
+                                             title="Amplitude of each response", ylim=(20, 140))
+        self._moving(*self.amplitude_view.moving)
+        # the title names the rate and the muscle: drawn on top, so a rate move redraws no axes
+        self._moving(self._ax1.title)
 
     def refresh(self, r):
         self.view.update(r)
-        rel = 100 * r.cmap / r.cmap[0] if r.cmap[0] > 0 else np.full(r.cmap.shape, np.nan)
-        self._amp.set_ydata(rel)
+        self.amplitude_view.update({"amplitude": r})
 
-    def _background_extra(self):
-        return self._ax1.get_title()           # redrawn with the background when rate or muscle change
+    def alt_state(self, r):
+        dec = r.decrement_pct
+        if not np.isfinite(dec):
+            return f"{r.rate_hz:g} Hz train: no response to the first stimulus."
+        return (f"{r.rate_hz:g} Hz train in the {r.muscle} muscle: decrement {dec:.0f} %, "
+                f"{decrement_verdict(dec)}; first response {_pct(r.cmap[0])} of a full response.")
 
     def describe(self, r):
         dec = r.decrement_pct
@@ -317,84 +294,21 @@ class SFEMGPanel(Panel):
 
     def setup(self, fig):
         self._ax1, self._ax2 = fig.subplots(1, 2, gridspec_kw=dict(width_ratios=(1.2, 1)))
-        a1 = self._ax1
-        # a single-fibre potential, drawn over +-80 µs so that tens of µs of jitter stay visible
-        self._spike_t = np.linspace(-80.0, 80.0, 17)
-        self._spike = -np.sin(np.pi * self._spike_t / 80.0) * np.exp(-(self._spike_t / 60.0) ** 2)
-        a1.axvline(0.0, color=C["black"], ls=":", lw=1)
-        self._second = self._moving(a1.plot([], [], color=C["orange"], lw=1.0, label="second potential")[0])
-        self._blocked = self._moving(a1.plot([], [], "x", color=C["black"], ms=5,
-                                             label="blocked (missing)")[0])
-        self._moving(a1.title)
-        a1.set_xlim(-self.window_us, self.window_us)
-        a1.set_ylim(-self.n_sweeps, 1)
-        a1.set_yticks([])
-        a1.set_xlabel("second potential: time from its usual position (µs)")
-        a1.set_ylabel(f"{self.n_sweeps} consecutive discharges")
-        a1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize="small", frameon=False)
-        a2 = self._ax2
-        self._ok = self._moving(a2.plot([], [], "o", color=C["blue"], ms=5, label="pair without blocking")[0])
-        self._blk = self._moving(a2.plot([], [], "D", color=C["vermillion"], ms=5, label="pair with blocking")[0])
-        self._lim_pair = self._moving(a2.axhline(43, color=C["purple"], ls="--", lw=1.2,
-                                                 label="limit, one pair"))
-        self._lim_mean = self._moving(a2.axhline(30, color=C["black"], ls="--", lw=1.2, label="limit, mean"))
-        self._mean = self._moving(a2.axhline(0, color=C["sky"], lw=2, label="mean of this study"))
-        self._moving(a2.title)
-        a2.set_xlim(0, self.n_pairs + 1)
-        a2.set_ylim(0, self.mcd_top_us + 5)
-        a2.set_xticks([1, 5, 10, 15, 20])
-        a2.set_xlabel("fibre pair (sorted by jitter)")
-        a2.set_ylabel("jitter, MCD (µs)")
-        a2.legend(loc="upper left", fontsize="x-small", frameon=False)
-
-    def _worst_pair(self, r):
-        if r.n_pairs == 0:
-            return None
-        return int(np.argmax(np.where(np.isfinite(r.mcd_us), r.mcd_us, np.inf)))
+        # the figures of mgmodel.plot_sfemg and mgmodel.plots_sfemg.plot_jitter_pairs
+        self.raster_view = SFEMGView(self._ax1, self.n_sweeps, window_us=self.window_us, compact=True)
+        self.pairs_view = JitterPairsView(self._ax2, self.n_pairs, mcd_top_us=self.mcd_top_us)
+        self._moving(*self.raster_view.moving, *self.pairs_view.moving)
 
     def refresh(self, r):
-        p = self._worst_pair(r)
-        self._lim_pair.set_ydata([r.limit_pair_us] * 2)
-        self._lim_mean.set_ydata([r.limit_mean_us] * 2)
-        if p is None:
-            for line in (self._second, self._blocked, self._ok, self._blk):
-                line.set_data([], [])
-            self._mean.set_ydata([np.nan] * 2)
-            self._ax1.set_title("No fibre pair transmits: nothing to record")
-            self._ax2.set_title("Study: ABNORMAL (no pair to record)")
-            return
-        lat = r.latency_ms[p]
-        med = np.array([np.nanmedian(x) if np.any(np.isfinite(x)) else np.nan for x in lat])
-        if np.isfinite(med[1]) and (not np.isfinite(med[0]) or med[1] < med[0]):
-            lat = lat[::-1]                                   # trigger on the earlier potential
-        a, b = lat[0, :self.n_sweeps], lat[1, :self.n_sweeps]
-        both = np.isfinite(a) & np.isfinite(b)
-        interval_us = 1000.0 * (b - a)
-        usual = float(np.median(interval_us[both])) if np.any(both) else 0.0
-        xs, ys, bx, by = [], [], [], []
-        nan = np.array([np.nan])
-        for k in range(a.size):
-            if both[k]:
-                xs += [interval_us[k] - usual + self._spike_t, nan]
-                ys += [-k + 0.9 * self._spike, nan]
-            else:                                             # one of the two is missing
-                bx.append(0.0)
-                by.append(-k)
-        self._second.set_data(np.concatenate(xs) if xs else [], np.concatenate(ys) if ys else [])
-        self._blocked.set_data(bx, by)
-        mcd = r.mcd_us[p]
-        self._ax1.set_title(f"Pair with the most jitter: {mcd:.0f} µs, blocking {r.blocking_pct[p]:.0f} %"
-                            if np.isfinite(mcd) else f"Pair {p + 1}: blocking {r.blocking_pct[p]:.0f} %")
-        # all pairs, sorted by jitter (a pair without a value counts at the pair limit, as in the model)
-        scored = np.where(np.isfinite(r.mcd_us), r.mcd_us, r.limit_pair_us)
-        order = np.argsort(scored, kind="stable")
-        x = np.arange(1, order.size + 1)
-        y = np.minimum(scored[order], self.mcd_top_us)
-        blk = r.blocking_pct[order] > 0
-        self._ok.set_data(x[~blk], y[~blk])
-        self._blk.set_data(x[blk], y[blk])
-        self._mean.set_ydata([min(r.mean_mcd_us, self.mcd_top_us)] * 2)
-        self._ax2.set_title(f"Study: {'ABNORMAL' if r.abnormal else 'normal'} (IFCN criteria)")
+        self.raster_view.update(r)
+        self.pairs_view.update(r)
+
+    def alt_state(self, r):
+        if r.n_pairs == 0:
+            return "No fibre pair transmits: the study cannot be done and is abnormal."
+        return (f"Mean MCD {r.mean_mcd_us:.0f} µs (limit {r.limit_mean_us:g} µs), blocking in "
+                f"{r.pairs_with_blocking} of {r.n_pairs} pairs, {r.pairs_over_limit_pct:.0f} % of pairs over "
+                f"the one-pair limit: the study is {'abnormal' if r.abnormal else 'normal'}.")
 
     def describe(self, r):
         if r.n_pairs == 0:
@@ -433,46 +347,34 @@ class ExercisePanel(Panel):
         pop = patient_population(achr_fraction, na_channel_fraction, "limb")
         return simulate_exercise_test(pop, exercise_s, times_after_s=self.times_after_s, rng=RUN_SEED)
 
+    #: Labels of the three trains drawn on the right.
+    train_labels = ("before exercise", "right after (5 s)", "worst at 2-4 min")
+
     def setup(self, fig):
         self._ax1, self._ax2 = fig.subplots(1, 2)
-        a1 = self._ax1
-        x = np.array([-1.0] + [t / 60.0 for t in self.times_after_s])
-        a1.axhline(DECREMENT_LIMIT_PCT, color=C["black"], ls=":", lw=1,
-                   label=f"{DECREMENT_LIMIT_PCT:g} % (abnormal)")
-        self._dec = self._moving(a1.plot(x, 0 * x, "o-", color=C["blue"], label="decrement")[0])
-        self._base = self._moving(a1.axhline(0.0, color=C["blue"], ls="--", lw=1, alpha=0.6,
-                                             label="before exercise"))
-        self._moving(a1.title)
-        a1.set_xticks(x, ["before", "5 s", "1", "2", "3", "4"])
-        a1.set_ylim(-5, 75)
-        a1.set_xlabel("time after exercise (min)")
-        a1.set_ylabel("decrement (%)")
-        a1.legend(loc="upper left", fontsize="small", frameon=False)
-        a2 = self._ax2
-        k = np.arange(1, 11)
-        self._lines = [self._moving(a2.plot(k, 100 + 0 * k, marker, color=C[col], ms=4, label=lab)[0])
-                       for marker, col, lab in (("o-", "blue", "before exercise"),
-                                                ("s-", "green", "right after (5 s)"),
-                                                ("^-", "vermillion", "worst at 2-4 min"))]
-        a2.axhline(100 * DECREMENT_LIMIT_FRACTION, color=C["black"], ls=":", lw=1)
-        a2.set_xticks(k)
-        a2.set_ylim(20, 110)
-        a2.set_xlabel("stimulus number")
-        a2.set_ylabel("amplitude (% of the 1st)")
-        a2.set_title("Ten responses")
-        a2.legend(loc="lower left", fontsize="small", frameon=False)
+        # the figures of mgmodel.plots_decrement.plot_exercise_tests and plot_cmap_series
+        self.test_view = ExerciseTestView(self._ax1, ["decrement"], self.times_after_s, show_baseline=True)
+        self.train_view = CMAPSeriesView(self._ax2, self.train_labels, 10, title="Ten responses")
+        self._moving(*self.test_view.moving, *self.train_view.moving)
 
     def _worst_late(self, r):
         late = np.flatnonzero((r.times_after_s >= 120.0) & (r.times_after_s <= 240.0))
         return int(late[np.nanargmax(r.decrement_pct[late])]) if np.any(np.isfinite(r.decrement_pct[late])) \
             else int(late[0])
 
+    def trains(self, r):
+        """The three trains drawn on the right, by label."""
+        return dict(zip(self.train_labels, (r.baseline, r.trains[0], r.trains[self._worst_late(r)])))
+
     def refresh(self, r):
-        self._dec.set_ydata(np.concatenate([[r.baseline_decrement_pct], r.decrement_pct]))
-        self._base.set_ydata([r.baseline_decrement_pct] * 2)
-        for line, tr in zip(self._lines, (r.baseline, r.trains[0], r.trains[self._worst_late(r)])):
-            line.set_ydata(100 * tr.cmap / tr.cmap[0] if tr.cmap[0] > 0 else np.full(tr.cmap.shape, np.nan))
-        self._ax1.set_title(f"Decrement at 3 Hz, {r.exercise_s:g} s of exercise")
+        self.test_view.update({"decrement": r})
+        self.train_view.update(self.trains(r))
+
+    def alt_state(self, r):
+        w = self._worst_late(r)
+        return (f"3 Hz decrement {r.baseline_decrement_pct:.0f} % before {r.exercise_s:g} s of exercise, "
+                f"{r.decrement_pct[0]:.0f} % right after it and {r.decrement_pct[w]:.0f} % at "
+                f"{r.times_after_s[w] / 60:g} min (abnormal from {DECREMENT_LIMIT_PCT:g} %).")
 
     def describe(self, r):
         w = self._worst_late(r)

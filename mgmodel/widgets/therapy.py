@@ -104,6 +104,12 @@ class TherapyPanel(Panel):
     def _background_extra(self):
         return self.view.title_axes.get_title()    # changes with the patient only
 
+    def alt_state(self, r):
+        c, u, d = r["course"], r["untreated"], r["day"]
+        return (f"{ARCHETYPE_LABELS[r['patient']]}, plan {plan_text(r['given'])}: MG-ADL on day {d} "
+                f"{c.mg_adl[d]} (untreated {u.mg_adl[d]}); {int(c.crisis.sum())} days in crisis "
+                f"(untreated {int(u.crisis.sum())}).")
+
     def describe(self, r):
         c, u, d = r["course"], r["untreated"], r["day"]
         i = int(np.argmin(c.pathogenic_igg))
@@ -216,6 +222,12 @@ class PyridostigminePanel(Panel):
 
     def _background_extra(self):
         return self._ax2.get_ylim()
+
+    def alt_state(self, r):
+        return (f"One {r['dose_mg']:.0f} mg tablet inhibits {100 * r['peak_one']:.0f} % of AChE at its peak after "
+                f"{r['peak_h']:.1f} h; over the day {100 * r['trough']:.0f} % before later tablets and "
+                f"{100 * r['awake_max']:.0f} % at the highest; {r['hours_in_band']:.1f} of {T.WAKING_HOURS:g} waking "
+                f"hours in the 20-50 % band, {r['hours_block']:.1f} h beyond 80 %.")
 
     def describe(self, r):
         block = (f"<b>{r['hours_block']:.1f} h/day beyond 80 %: risk of cholinergic weakness</b>"
@@ -333,6 +345,14 @@ class FcRnPanel(Panel):
     def _moving_artists(self):
         return [self._total, self._path, self._alb, *self._marks.values(), self._achr0, self._achr,
                 self._ax1.title]
+
+    def alt_state(self, r):
+        if not r["marks"]:
+            return f"No treatment: IgG stays at baseline; AChR {100 * r['achr0']:.0f} % of healthy."
+        return (f"Pathogenic antibody at its lowest {100 * (1 - r['path_low']):.0f} % below baseline on day "
+                f"{r['path_low_day']}, total IgG {100 * (1 - r['total_low']):.0f} % below on day "
+                f"{r['total_low_day']}; AChR {100 * r['achr0']:.0f} % of healthy, best {100 * r['achr_best']:.0f} % "
+                f"on day {r['achr_best_day']}.")
 
     def describe(self, r):
         if not r["marks"]:

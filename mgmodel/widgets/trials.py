@@ -69,6 +69,13 @@ class TrialPanel(Panel):
                     f"shaded 95 % intervals; black diamonds mark the published arm means.")
         self._readable_fonts()
 
+    def alt_state(self, result):
+        arms = "; ".join(f"{arm} (n {result.summary[arm]['n']}) {result.summary[arm]['mg_adl_change']:+.2f}"
+                         for arm in result.arms)
+        p = result.primary
+        return (f"Mean MG-ADL change at the primary day: {arms}; treatment - control {p['difference']:+.2f} "
+                f"(95 % interval {p['low']:+.2f} to {p['high']:+.2f} {p['unit']}).")
+
     def describe(self, result):
         rows = []
         for arm in result.arms:
