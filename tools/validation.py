@@ -278,11 +278,9 @@ def rows() -> list[Row]:
             "derived (a healthy decrement is < 5 %)", M.healthy_3hz_min_firing, "{:.2f}",
             f"{TP}::test_healthy_population_fires_at_every_stimulus_of_a_3_hz_train"),
         Row(F3, "receptor block at which 5 % of a healthy population fails", "0.76 ± 0.05", between(0.71, 0.81),
-            "PatonWaud1967", lambda: pw()[0], "{:.3f}", f"{TP}::test_pharmacological_margin_paton_waud (xfail)",
-            gap="the core's median safety factor (2.1) is low; ~2.5 would give 0.755"),
+            "PatonWaud1967", lambda: pw()[0], "{:.3f}", f"{TP}::test_pharmacological_margin_paton_waud"),
         Row(F3, "receptor block at which 95 % of a healthy population fails", "0.917 (0.87–0.96)", between(0.87, 0.96),
-            "PatonWaud1967", lambda: pw()[1], "{:.3f}", f"{TP}::test_pharmacological_margin_paton_waud (xfail)",
-            gap="as the row above; ~2.5 would give 0.895"),
+            "PatonWaud1967", lambda: pw()[1], "{:.3f}", f"{TP}::test_pharmacological_margin_paton_waud"),
         # 4
         Row(F4, "fraction of the releasable store used per impulse", "0.1–0.2", between(0.1, 0.2),
             "Elmqvist & Quastel 1965 (soft)", release_fraction, "{:.3f}",
@@ -300,8 +298,7 @@ def rows() -> list[Row]:
             f"{TX}::test_moderate_mg_first_cmap_is_near_normal"),
         # 5
         Row(F5, "healthy EDC mean MCD (jitter), µs (200 pairs)", "< 30", below(30), "Stalberg2016",
-            M.healthy_jitter, "{:.1f}", f"{TX}::test_healthy_jitter_below_30_us (xfail)",
-            gap="with the core's median safety factor (2.1) the EPP crosses threshold late; ~2.5 would give ~20 µs"),
+            M.healthy_jitter, "{:.1f}", f"{TX}::test_healthy_jitter_below_30_us"),
         Row(F5, "MG (AChR 0.5, Na 0.9) mean MCD, µs (20 pairs)", "> 30, abnormal", lambda v: v > 30,
             "Sanders2019; Stalberg2016", lambda: M.mg_sfemg().mean_mcd_us, "{:.1f}", f"{TX}::test_mg_jitter_raised_with_blocking"),
         Row(F5, "MG (AChR 0.5, Na 0.9) pairs with blocking (of 20)", "≥ 1", at_least(1), "Sanders2019",
