@@ -7,6 +7,8 @@ STAMP  := $(VENV)/.installed
 
 LAB_DIR  ?= course
 LAB_ARGS ?=
+# Jupyter refuses to serve as root unless told; a container or a fresh VM often runs as root
+ROOT_ARGS := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: lab clinic test bench clean grading-sandbox
 .PHONY: student site nb-generate nb-release nb-collect nb-autograde nb-feedback nb-export \
@@ -23,7 +25,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # JupyterLab on the course, opening at lesson 00 (LAB_DIR and LAB_ARGS let tests start a server
 # on a random port with a token through this same entry point)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) $(if $(filter course,$(LAB_DIR)),--LabApp.default_url=/lab/tree/00_welcome.ipynb) $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) $(if $(filter course,$(LAB_DIR)),--LabApp.default_url=/lab/tree/00_welcome.ipynb) $(ROOT_ARGS) $(LAB_ARGS)
 
 # the capstone clinic as a standalone app (instructor dashboard mode) with Voila
 clinic: $(STAMP)

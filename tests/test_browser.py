@@ -51,8 +51,8 @@ class Server:
 
     def __init__(self, target="lab", lab_dir=None, extra=""):
         self.port, self.token = _free_port(), secrets.token_hex(16)
-        args = (f"--no-browser --ip=127.0.0.1 --port={self.port} --IdentityProvider.token={self.token} "
-                f"--allow-root {extra}")
+        # no --allow-root here: as root, the Makefile adds it itself (plain `make lab` must work)
+        args = f"--no-browser --ip=127.0.0.1 --port={self.port} --IdentityProvider.token={self.token} {extra}"
         if target == "clinic":
             args = f"--no-browser --port={self.port} --Voila.ip=127.0.0.1 {extra}"
         cmd = ["make", "-s", target, f"LAB_ARGS={args}"]
