@@ -169,9 +169,8 @@ def test_neonatal_mg_resolves_on_its_own_within_three_months():
     """Transient neonatal MG: feeding, breathing and limb weakness go within weeks, <= 3 months.
 
     The newborn is weakest in bulbar muscles (feeding, a weak cry) at birth; by 3 months every
-    generalized group is back to normal and the MG-ADL to 0. The ocular group lags: the model's
-    extraocular endplates are the most vulnerable (a stated limitation; ptosis is uncommon in
-    neonatal MG).
+    generalized group is back to normal and the MG-ADL to 0. The eyes are spared (the newborn has
+    the low ocular susceptibility of generalized patients; ptosis is uncommon in neonatal MG).
     """
     r = simulate_course("neonatal", 160)
     generalized = [g for g in MUSCLE_GROUPS if g != "ocular"]
@@ -182,6 +181,8 @@ def test_neonatal_mg_resolves_on_its_own_within_three_months():
     # the weakness lasts weeks, not days (typically 2-4 weeks; Papazian 1992)
     weak_days = int(np.count_nonzero(r.mg_adl > 0))
     assert 10 <= weak_days <= 60
+    eyes = r.mg_adl_items["double vision"] + r.mg_adl_items["eyelid droop"]
+    assert r.strength["ocular"][90] > 0.98 and not eyes.any()
 
 
 def test_adl_item_score_cutoffs():

@@ -430,3 +430,16 @@ def test_lesson06_polyclonal_claims_match_the_model():
                                                          float(jn.na_channel_fraction[-1, 0])))
     healthy = mgmodel.safety_factor(mgmodel.HUMAN)
     assert healthy - sf(runs[("alpha", "beta", "delta", "epsilon")][1]) > 1.5 * (healthy - sf(runs[("alpha",)][1]))
+
+
+def test_lesson07_congenital_think_quotes_the_model():
+    """The COLQ-vs-CHRNE Think! quotes the limb safety factors the model gives (within 0.15)."""
+    import mgmodel
+    text = _prose("07_where_antibodies_come_from.ipynb")
+    m = re.search(r"COLQ child's limb endplate has a safety factor near ([\d.]+), almost twice\s+"
+                  r"the CHRNE child's ([\d.]+)", text)
+    assert m, "the Think! on COLQ and CHRNE names both safety factors"
+    colq, chrne = (float(mgmodel.simulate_course(p, 30).safety_factor["limb"][-1])
+                   for p in ("congenital_colq", "congenital"))
+    assert abs(colq - float(m.group(1))) <= 0.15 and abs(chrne - float(m.group(2))) <= 0.15
+    assert colq > 1.5 * chrne
