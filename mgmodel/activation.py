@@ -11,6 +11,7 @@ without simulating it again, with the same result and random stream.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 
@@ -105,8 +106,9 @@ def simulate_activation(population: FibrePopulation, duration_s=30.0, rate_hz=No
         be re-tested after several rests without being simulated again.
     """
     rest, retest = _check_rest(rest_s, retest_s)
-    bout = sustained_activation(population, duration_s, rate_hz, rng=rng, presynaptic=presynaptic)
-    return _retest(bout, rest, retest, bout._gen)
+    gen = check_rng(rng)
+    # one random stream through both bouts (a Generator passed in is advanced, as by any simulate_*)
+    return _retest(_sustained(population, duration_s, rate_hz, presynaptic, gen), rest, retest, gen)
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,24 +132,26 @@ class ActivationBout:
     force: np.ndarray
     state: TerminalState
     threshold_quanta: np.ndarray
-    _gen: np.random.Generator = field(repr=False)
-    _gen_after: dict = field(repr=False)
+    _gen_after: np.random.Generator = field(repr=False)   # a copy of the random stream at the bout's end
 
 
 def sustained_activation(population: FibrePopulation, duration_s=30.0, rate_hz=None, *, rng=None,
                          presynaptic: Presynaptic | None = None) -> ActivationBout:
     """The sustained activation of :func:`simulate_activation` alone (same arguments and checks)."""
+    return _sustained(population, duration_s, rate_hz, presynaptic, check_rng(rng))
+
+
+def _sustained(population, duration_s, rate_hz, presynaptic, gen):
     pop = check_population(population)
     dur = check_number("duration_s", duration_s, 0.1, 600.0, unit="s")
     rate = pop.muscle.firing_rate_hz if rate_hz is None else \
         check_number("rate_hz", rate_hz, 1.0, 300.0, unit="Hz")
     presynaptic = muscle_terminal(pop, presynaptic)
-    gen = check_rng(rng)
     thr = _threshold_quanta(pop)
     t, f, state = _bout(pop, presynaptic, thr, rested_state(pop.n_fibres), dur, rate, 0.0, gen)
     return ActivationBout(population=pop, presynaptic=presynaptic, rate_hz=rate, duration_s=dur, t_s=t,
-                          force=f, state=state, threshold_quanta=thr, _gen=gen,
-                          _gen_after=dict(gen.bit_generator.state))
+                          force=f, state=state, threshold_quanta=thr,
+                          _gen_after=copy.deepcopy(gen))
 
 
 def retest_after_rest(bout: ActivationBout, rest_s=60.0, *, retest_s=2.0) -> ActivationResult:
@@ -159,8 +163,7 @@ def retest_after_rest(bout: ActivationBout, rest_s=60.0, *, retest_s=2.0) -> Act
     if not isinstance(bout, ActivationBout):
         raise ValueError(f"bout must be an ActivationBout from sustained_activation; got {type(bout).__name__}")
     rest, retest = _check_rest(rest_s, retest_s)
-    gen = np.random.Generator(type(bout._gen.bit_generator)())
-    gen.bit_generator.state = bout._gen_after
+    gen = copy.deepcopy(bout._gen_after)
     return _retest(bout, rest, retest, gen)
 
 
@@ -192,15 +195,11 @@ def _bout(pop, presynaptic, thr, state, length, rate, start, gen):
 
 def _retest(bout, rest, retest, gen):
     pop, rate, dur = bout.population, bout.rate_hz, bout.duration_s
-    t_parts, f_parts, b_parts = [bout.t_s], [bout.force], [np.zeros(bout.t_s.size, dtype=int)]
-    if int(round(retest * rate)) > 0:
-        state = advance(bout.state, rest, bout.presynaptic)
-        t, f, _ = _bout(pop, bout.presynaptic, bout.threshold_quanta, state, retest, rate, dur + rest, gen)
-        t_parts.append(t)
-        f_parts.append(f)
-        b_parts.append(np.ones(t.size, dtype=int))
-    return ActivationResult(t_s=np.concatenate(t_parts), force=np.concatenate(f_parts),
-                            bout=np.concatenate(b_parts), rate_hz=rate, duration_s=dur,
+    state = advance(bout.state, rest, bout.presynaptic)
+    t, f, _ = _bout(pop, bout.presynaptic, bout.threshold_quanta, state, retest, rate, dur + rest, gen)
+    return ActivationResult(t_s=np.concatenate([bout.t_s, t]), force=np.concatenate([bout.force, f]),
+                            bout=np.concatenate([np.zeros(bout.t_s.size, dtype=int), np.ones(t.size, dtype=int)]),
+                            rate_hz=rate, duration_s=dur,
                             rest_s=rest, retest_s=retest, muscle=pop.muscle.name)
 
 

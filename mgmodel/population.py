@@ -65,6 +65,7 @@ from ._checks import check_array, check_int, check_rng
 from .muscles import MuscleProfile, get_muscle
 from .parameters import HUMAN, Endplate
 from .postsynaptic import postsynaptic_train
+from .presynaptic import Presynaptic
 from .safety import threshold_gap_mV
 
 __all__ = ["FibrePopulation", "sample_fibres", "HETEROGENEITY", "draw_fibres", "apply_disease"]
@@ -334,7 +335,6 @@ def check_population(population) -> "FibrePopulation":
 
 def muscle_terminal(population, params):
     """The nerve terminal to simulate: ``params``, or the population's muscle's own when None."""
-    from .presynaptic import Presynaptic
     if params is None:
         return population.muscle.terminal
     if not isinstance(params, Presynaptic):
