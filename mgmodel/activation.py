@@ -7,6 +7,13 @@ share of fibres that fire. :func:`simulate_activation` runs a sustained activati
 short re-test; :func:`sustained_activation` and :func:`retest_after_rest` run the same in two
 steps, so that one activation can be re-tested after several rests (a panel's rest slider)
 without simulating it again, with the same result and random stream.
+
+An activation is simulated in chunks of :data:`CHUNK_S` seconds of impulses (at most 500
+impulses), each continuing the terminals' state and the random stream of the one before; so the
+first ``D`` seconds of a longer activation *are* the activation of ``D`` seconds.
+:class:`SustainedActivation` keeps those chunks, and gives the bout of any duration
+(:meth:`SustainedActivation.bout`) by simulating at most one chunk more: a panel's duration
+slider reads it.
 """
 
 from __future__ import annotations
@@ -22,7 +29,11 @@ from .population import FibrePopulation, check_population, muscle_terminal
 from .presynaptic import Presynaptic, TerminalState, advance, rested_state, simulate_release
 
 __all__ = ["ActivationResult", "simulate_activation", "ActivationBout", "sustained_activation",
-           "retest_after_rest"]
+           "retest_after_rest", "SustainedActivation", "CHUNK_S"]
+
+#: Length of the chunks an activation is simulated in, s (at most 500 impulses per chunk).
+CHUNK_S = 5.0
+_MAX_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -141,17 +152,79 @@ def sustained_activation(population: FibrePopulation, duration_s=30.0, rate_hz=N
     return _sustained(population, duration_s, rate_hz, presynaptic, check_rng(rng))
 
 
-def _sustained(population, duration_s, rate_hz, presynaptic, gen):
-    pop = check_population(population)
-    dur = check_number("duration_s", duration_s, 0.1, 600.0, unit="s")
-    rate = pop.muscle.firing_rate_hz if rate_hz is None else \
-        check_number("rate_hz", rate_hz, 1.0, 300.0, unit="Hz")
-    presynaptic = muscle_terminal(pop, presynaptic)
-    thr = _threshold_quanta(pop)
-    t, f, state = _bout(pop, presynaptic, thr, rested_state(pop.n_fibres), dur, rate, 0.0, gen)
-    return ActivationBout(population=pop, presynaptic=presynaptic, rate_hz=rate, duration_s=dur, t_s=t,
-                          force=f, state=state, threshold_quanta=thr,
-                          _gen_after=copy.deepcopy(gen))
+class SustainedActivation:
+    """One sustained activation of a population, from which bouts of any duration are read.
+
+    The activation is simulated chunk by chunk (:data:`CHUNK_S`) only as far as a bout asks;
+    :meth:`bout` then returns exactly what :func:`sustained_activation` gives for that duration
+    with the same seed, simulating at most the one chunk the duration ends in (the chunks before
+    are kept).
+
+    Parameters
+    ----------
+    population : FibrePopulation
+    rate_hz : float, optional
+        Motor-unit firing rate, Hz (default: the muscle profile's; 1-300).
+    rng : None, int or numpy.random.Generator
+        The random stream (a Generator is copied, not advanced).
+    presynaptic : Presynaptic, optional
+        Default: the muscle's own terminal.
+
+    Examples
+    --------
+    >>> import mgmodel as mg
+    >>> act = SustainedActivation(mg.sample_fibres(20, rng=1), 20.0, rng=2)
+    >>> a = act.bout(7.0)
+    >>> b = sustained_activation(mg.sample_fibres(20, rng=1), 7.0, 20.0, rng=2)
+    >>> bool((a.force == b.force).all())
+    True
+    """
+
+    def __init__(self, population: FibrePopulation, rate_hz=None, *, rng=None,
+                 presynaptic: Presynaptic | None = None):
+        pop = check_population(population)
+        self.population = pop
+        self.rate_hz = pop.muscle.firing_rate_hz if rate_hz is None else \
+            check_number("rate_hz", rate_hz, 1.0, 300.0, unit="Hz")
+        self.presynaptic = muscle_terminal(pop, presynaptic)
+        self.threshold_quanta = _threshold_quanta(pop)
+        self.chunk = _chunk_length(self.rate_hz)
+        # whole chunks simulated so far: force per chunk, and the state / stream after each
+        self._force = []
+        self._marks = [(rested_state(pop.n_fibres), copy.deepcopy(check_rng(rng)))]
+
+    def _whole_chunks(self, k):
+        """Simulate whole chunks until ``k`` are kept."""
+        rate = self.rate_hz
+        while len(self._force) < k:
+            state, gen = self._marks[-1]
+            gen = copy.deepcopy(gen)
+            if self._force:                 # the interval after the previous chunk's last impulse
+                state = advance(state, 1.0 / rate, self.presynaptic)
+            f, state = _chunk(self.population, self.presynaptic, self.threshold_quanta, state, self.chunk,
+                              rate, gen)
+            self._force.append(f)
+            self._marks.append((state, gen))
+
+    def bout(self, duration_s) -> ActivationBout:
+        """The sustained activation of ``duration_s`` seconds (0.1-600), as :func:`sustained_activation`."""
+        dur = check_number("duration_s", duration_s, 0.1, 600.0, unit="s")
+        rate, pop = self.rate_hz, self.population
+        n_imp = int(round(dur * rate))
+        k, rest = divmod(n_imp, self.chunk)
+        self._whole_chunks(k)
+        parts = self._force[:k]
+        state, gen = self._marks[k]
+        gen = copy.deepcopy(gen)
+        if rest:
+            if k:
+                state = advance(state, 1.0 / rate, self.presynaptic)
+            f, state = _chunk(pop, self.presynaptic, self.threshold_quanta, state, rest, rate, gen)
+            parts = parts + [f]
+        force = np.concatenate(parts) if parts else np.empty(0)
+        return ActivationBout(population=pop, presynaptic=self.presynaptic, rate_hz=rate, duration_s=dur,
+                              t_s=np.arange(n_imp) / rate, force=force, state=state,
+                              threshold_quanta=self.threshold_quanta, _gen_after=gen)
 
 
 def retest_after_rest(bout: ActivationBout, rest_s=60.0, *, retest_s=2.0) -> ActivationResult:
@@ -172,25 +245,38 @@ def _check_rest(rest_s, retest_s):
             check_number("retest_s", retest_s, 0.0, 60.0, unit="s"))
 
 
+def _sustained(population, duration_s, rate_hz, presynaptic, gen):
+    """The bout of :func:`sustained_activation`; advances ``gen`` past it."""
+    pop = check_population(population)
+    dur = check_number("duration_s", duration_s, 0.1, 600.0, unit="s")
+    bout = SustainedActivation(pop, rate_hz, rng=gen, presynaptic=presynaptic).bout(dur)
+    gen.bit_generator.state = bout._gen_after.bit_generator.state
+    return bout
+
+
+def _chunk_length(rate):
+    return max(1, min(_MAX_CHUNK, int(round(CHUNK_S * rate))))
+
+
+def _chunk(pop, presynaptic, thr, state, n_imp, rate, gen):
+    """``n_imp`` impulses at ``rate`` from ``state``: force per impulse and the state after."""
+    tr = simulate_release(pop.quantal_content, np.arange(n_imp) / rate, presynaptic, state=state, rng=gen)
+    return pop.force_weight @ (tr.quantal_sum >= thr[:, None]), tr.state
+
+
 def _bout(pop, presynaptic, thr, state, length, rate, start, gen):
-    """One bout of impulses at ``rate``: times, force and the state after (chunks of 500)."""
+    """One bout of impulses at ``rate`` in chunks: times, force and the state after."""
     n_imp = int(round(length * rate))
-    times = np.arange(n_imp) / rate
-    t_parts, f_parts = [], []
-    w = pop.force_weight
-    # chunks keep the (N, chunk) arrays small for long activations
-    for c0 in range(0, n_imp, 500):
-        tc = times[c0:c0 + 500]
-        tr = simulate_release(pop.quantal_content, tc - tc[0], presynaptic, state=state, rng=gen)
-        state = tr.state
-        fired = tr.quantal_sum >= thr[:, None]
-        f_parts.append(w @ fired)
-        t_parts.append(start + tc)
-        if c0 + 500 < n_imp:
+    size = _chunk_length(rate)
+    f_parts = []
+    for c0 in range(0, n_imp, size):
+        if c0:
             state = advance(state, 1.0 / rate, presynaptic)
-    if not t_parts:
+        f, state = _chunk(pop, presynaptic, thr, state, min(size, n_imp - c0), rate, gen)
+        f_parts.append(f)
+    if not f_parts:
         return np.empty(0), np.empty(0), state
-    return np.concatenate(t_parts), np.concatenate(f_parts), state
+    return start + np.arange(n_imp) / rate, np.concatenate(f_parts), state
 
 
 def _retest(bout, rest, retest, gen):

@@ -379,7 +379,7 @@ PATIENTS = MappingProxyType(
             antibody_load=0.0, w_block=0.0, w_modulation=0.0, w_complement=0.0,
             production_rel=0.0, long_lived_fraction=0.0, thymus="normal", thymic_drive_fraction=0.0,
             muscle_susceptibility=(1.0, 1.0, 1.0, 1.0), congenital_subtype="COLQ",
-            baseline_achr_fraction=0.8, baseline_na_channel_fraction=0.8, baseline_ache_activity=0.05,
+            baseline_achr_fraction=0.8, baseline_na_channel_fraction=0.8, baseline_ache_activity=0.02,
         ),
     }
 )

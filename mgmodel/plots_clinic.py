@@ -447,7 +447,7 @@ def plot_pyridostigmine_doses(doses_mg, peak_inhibition, baselines, ax=None):
         parts.append(f"{label}: below the block line from {under[0]:g} mg" if under.size
                      else f"{label}: never below the block line")
     ax.axhspan(50, 80, color=C["green"], alpha=0.15, lw=0, label="therapeutic (20-50 % inhibited)")
-    ax.axhline(block_line, color=C["black"], ls=":", lw=1.5, label="depolarizing block below this line")
+    ax.axhline(block_line, color=C["black"], ls=":", lw=1.5, label="cholinergic weakness expected below this line (clinic)")
     ax.set_xlabel("tablet every 4 h (mg)")
     ax.set_ylabel("lowest AChE activity of the day (% of normal)")
     ax.set_ylim(0, 105)
@@ -455,4 +455,4 @@ def plot_pyridostigmine_doses(doses_mg, peak_inhibition, baselines, ax=None):
     ax.set_title("How low does AChE fall at the peak of each tablet?")
     return set_alt_text(ax, f"Lowest AChE activity of the day in % of normal against the tablet size from "
                         f"{doses[0]:g} to {doses[-1]:g} mg every 4 h, with the therapeutic band shaded and the "
-                        f"depolarizing-block line at {block_line:g} %: " + "; ".join(parts) + ".")
+                        f"clinical cholinergic-weakness line at {block_line:g} %: " + "; ".join(parts) + ".")

@@ -152,12 +152,16 @@ def plot_rns(result: RNSResult, ax=None, *, full_cmap_mV=10.0, window_ms=15.0):
     return set_alt_text(ax, view.describe(result))
 
 
+#: Where the time axis of :class:`ForceView` may end, s (the first that holds the protocol).
+_FORCE_AXIS_ENDS_S = (60.0, 120.0, 200.0)
+
+
 class ForceView:
     """Force against time during sustained activation, rest and a re-test, drawn on ``ax`` once.
 
     :meth:`update` moves the two force lines (sustained use; re-test after rest), the shaded rest
-    and its label, and the time axis, which ends on a multiple of 15 s so that most changes keep
-    it. Used by :func:`plot_force` and by the lesson-04 panel (``mgmodel.widgets.fatigue_panel``).
+    and its label, and the time axis, which ends at 60, 120 or 200 s (beyond, on a multiple of
+    60 s) so that most changes of the protocol keep it and only the lines are redrawn. Used by :func:`plot_force` and by the lesson-04 panel (``mgmodel.widgets.fatigue_panel``).
 
     Parameters
     ----------
@@ -205,7 +209,7 @@ class ForceView:
         self.rest_label.set_x(result.duration_s + 0.5 * rest)
         self.rest_label.set_text(f"rest {rest:g} s" if rest > 0 else "")
         end = result.duration_s + (result.rest_s + result.retest_s if result.retest_s > 0 else 0.0)
-        self.ax.set_xlim(0, 15.0 * np.ceil(end / 15.0))
+        self.ax.set_xlim(0, next((e for e in _FORCE_AXIS_ENDS_S if end <= e), 60.0 * np.ceil(end / 60.0)))
         self.ax.set_title(f"Force at {result.rate_hz:g} Hz ({result.muscle} muscle): "
                           f"{result.fatigue_pct:.0f} % lost in {result.duration_s:g} s" if self.numbers_in_title
                           else f"Force during sustained use at {result.rate_hz:g} Hz, and after rest")

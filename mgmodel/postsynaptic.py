@@ -32,14 +32,23 @@ What carries over from one impulse to the next
    Na channels (:func:`mgmodel.safety.threshold_gap_mV`), so a residual depolarization raises the
    threshold.
 
+4. **Leaving the endplate.** The impulse must also regenerate in the membrane beyond the
+   endplate, which has 5-10 times fewer Na channels (Caldwell & Milton 1988) and is inactivated
+   by the same lasting depolarization: beyond ~29 mV of residual depolarization it cannot
+   (:func:`mgmodel.safety.propagates`), and the threshold is reported as ``inf``.
+
 Together these give a depolarizing block under strong AChE inhibition and repetitive
 stimulation without any rule for it: the EPP sums on a growing plateau while desensitization
-shrinks it and inactivation lifts the threshold above it. In this model it needs near-total
-inhibition: at 50 Hz a healthy endplate blocks at AChE activity 0.01 but still transmits every
-impulse at 0.15 (85 % inhibition), where the clinic sees cholinergic block. The cleft clears ACh
-within a few ms even at 15 % AChE activity, so neither summation (residual ~2 mV at 50 Hz) nor
-desensitization (under 0.5 % of the receptors after 30 impulses, only ~4x the amount with normal
-AChE) builds up there; what the model lacks to bridge that gap is not established here.
+shrinks it and inactivation lifts the threshold above it, until the impulse cannot leave the
+endplate. How much inhibition it takes depends on the interval between impulses, because the
+cleft clears ACh within a few ms even at 15 % AChE activity: at the eye muscles' tonic 150 Hz a
+healthy endplate blocks at about 80 % inhibition (AChE 0.2), at 50 Hz at about 98 % (AChE 0.02;
+residual ~2 mV at 85 % inhibition), at 20 Hz only near 99 %. Desensitization stays small in all
+of these (under 1 % of the receptors), so in this model the block is one of summation and Na
+inactivation. Clinically cholinergic weakness is expected beyond ~80 % inhibition
+(``therapy.DEPOLARIZING_BLOCK_INHIBITION``): the model matches it for the eye muscles and needs
+more for the limbs; what it lacks there (the repetitive firing a prolonged EPC causes, slow Na
+inactivation, actions of the drug on the receptor itself) is not established here.
 
 The firing decision is ``u >= gap`` and the latency is the time the EPP takes to reach the
 threshold (the moment the action potential takes off), from the table's rise profile. What the
@@ -56,7 +65,7 @@ import numpy as np
 from ._checks import check_array, check_number
 from .fastpath import EPPTable, FibreEPP, epp_table
 from .parameters import Endplate
-from .safety import na_availability
+from .safety import na_availability, propagates
 from .safety import threshold_gap_mV as _gap_of_na
 
 __all__ = ["PostsynapticTrain", "postsynaptic_train"]
@@ -270,6 +279,9 @@ def postsynaptic_train(endplate_or_table, functional_achr, quanta, times_ms, *, 
         if np.any(dep):
             avail = na_availability(res[dep], ep)
             gap[dep] = gap0[dep] * _gap_of_na(np.maximum(na[dep] * avail, 1e-300), ep) / gap0_ref[dep]
+            # the impulse must also leave the endplate: the membrane beyond it, with fewer Na
+            # channels, is inactivated by the same lasting depolarization
+            gap[dep] = np.where(propagates(res[dep], ep), gap[dep], np.inf)
         fires = u >= gap
         lat = np.full(n, np.inf)
         if with_latency and np.any(fires):

@@ -29,6 +29,19 @@ raises the threshold. Because activation saturates, there is a smallest ``f`` (a
 healthy channels) below which the Na current can never outgrow the leak: the endplate is then
 inexcitable, the threshold is reported as ``inf`` and the SF as 0. A sustained depolarization
 that inactivates most channels therefore blocks transmission (depolarizing block).
+
+Leaving the endplate
+--------------------
+An action potential started at the endplate must regenerate in the membrane beyond it, whose Na
+current density is 5-10 times lower than near the endplate (Caldwell & Milton 1988, loose-patch
+clamp of rat, mouse and snake fibres; :data:`EXTRAJUNCTIONAL_NA_RATIO` = 1/7, the geometric middle).
+A lasting depolarization of the endplate spreads into that membrane (the fibre's length constant,
+~1 mm, is much longer than the endplate) and inactivates its channels as well; once the channels
+left there fall below the smallest excitable fraction, the impulse cannot propagate however large
+the EPP (:func:`propagates`). With the inactivation curve of :func:`na_availability` this happens
+at a sustained depolarization of about 29 mV (a fibre held near -51 mV), in line with muscle
+fibres becoming inexcitable when depolarized to about -55 to -50 mV (hyperkalaemic periodic
+paralysis; Lehmann-Horn et al. 1987). The fold loss of MG does not touch that membrane.
 """
 
 from __future__ import annotations
@@ -43,7 +56,11 @@ from .endplate import simulate_epp
 from .parameters import HUMAN, Endplate
 
 __all__ = ["threshold_mV", "threshold_gap_mV", "safety_factor", "martin_correction", "na_availability",
-           "MARTIN_F"]
+           "MARTIN_F", "EXTRAJUNCTIONAL_NA_RATIO", "propagates", "propagation_limit_mV"]
+
+#: Na channel density of the membrane beyond the endplate relative to the endplate's own
+#: (Caldwell & Milton 1988: 5- to 10-fold lower away from the endplate; geometric middle).
+EXTRAJUNCTIONAL_NA_RATIO = 1.0 / 7.0
 
 
 @functools.lru_cache(maxsize=32)
@@ -170,3 +187,37 @@ def na_availability(depolarization_mV, endplate: Endplate = HUMAN):
     k = ep.na_h_slope_mV
     x0 = (ep.v_rest_mV - ep.na_h_half_mV) / k
     return (1.0 + np.exp(x0)) / (1.0 + np.exp(x0 + u / k))
+
+
+def propagates(depolarization_mV, endplate: Endplate = HUMAN):
+    """Whether an action potential can leave the endplate on a sustained depolarization (vectorized).
+
+    ``True`` where the membrane beyond the endplate, with :data:`EXTRAJUNCTIONAL_NA_RATIO` of the
+    endplate's Na channels and the fraction :func:`na_availability` of them not inactivated by
+    the lasting depolarization ``depolarization_mV`` (mV above rest), still has a threshold
+    (see the module docstring): below :func:`propagation_limit_mV`, about 29 mV above rest for
+    the human endplate.
+    """
+    u = check_array("depolarization_mV", depolarization_mV, -50.0, 200.0, unit="mV")
+    return u < propagation_limit_mV(endplate)
+
+
+def propagation_limit_mV(endplate: Endplate = HUMAN) -> float:
+    """Sustained depolarization above rest (mV) beyond which no impulse leaves the endplate."""
+    if not isinstance(endplate, Endplate):
+        raise ValueError(f"endplate must be an mgmodel.Endplate; got {type(endplate).__name__}")
+    return _propagation_limit(endplate.threshold_gap_mV, endplate.na_slope_mV, endplate.e_na_mV,
+                              endplate.v_rest_mV, endplate.na_m_half_mV, endplate.na_h_half_mV,
+                              endplate.na_h_slope_mV)
+
+
+@functools.lru_cache(maxsize=32)
+def _propagation_limit(*constants):
+    gap0, slope, e_na, v_rest, m_half, h_half, h_slope = constants
+    log_f, gaps = _gap_table(gap0, slope, e_na - v_rest, m_half - v_rest)
+    smallest = 10.0 ** log_f[np.isfinite(gaps)][0]           # the smallest excitable fraction
+    # availability h_inf(V_rest + u) / h_inf(V_rest) (na_availability) falls to smallest / ratio
+    target = smallest / EXTRAJUNCTIONAL_NA_RATIO
+    x0 = (v_rest - h_half) / h_slope
+    # (1 + e^x0) / (1 + e^(x0 + u/k)) = target  ->  u = k (ln((1 + e^x0) / target - 1) - x0)
+    return float(h_slope * (np.log((1.0 + np.exp(x0)) / target - 1.0) - x0))

@@ -153,6 +153,33 @@ def test_adaptive_day_sampling_equals_every_day(name, therapies):
         strength_over_days("limb", [1.0] * 5, 1.0, 0.0, 1.0, 1.0, tol=0.5)
 
 
+def test_cholinergic_block_emerges_and_follows_the_firing_rate():
+    """No threshold rule: block is read from the train physiology at each group's firing rate.
+    Therapeutic inhibition (20-50 %) blocks nothing; the tonic eye muscles (150 Hz) block near the
+    clinical > 80 % (drug labels); slower muscles need more inhibition."""
+    from mgmodel.clinic import cholinergic_block
+    for g in MUSCLE_GROUPS:
+        assert float(cholinergic_block(g, 1.0)) == 0.0
+        assert float(cholinergic_block(g, 0.5)) == 0.0 and float(cholinergic_block(g, 0.0)) == 1.0
+    a = np.linspace(0.0, 1.0, 2001)
+    half = {g: a[np.argmax(cholinergic_block(g, a) < 0.5)] for g in MUSCLE_GROUPS}
+    assert 0.1 <= half["ocular"] <= 0.3                        # 70-90 % inhibition
+    assert half["ocular"] > half["bulbar"] > half["limb"] > half["respiratory"] > 0.0
+    with pytest.raises(ValueError, match="ache_activity"):
+        cholinergic_block("limb", 1.5)
+
+
+def test_pyridostigmine_overdose_weakens_the_eyes_first():
+    """Beyond the therapeutic dose strength falls again (cholinergic weakness), in the fastest
+    firing muscles first."""
+    dose = {d: simulate_course("achr_early_onset", 40, [T.Pyridostigmine(start_day=10, dose_mg=d, interval_h=3)])
+            for d in (60, 180, 300)}
+    eyes = {d: float(r.strength["ocular"][-1]) for d, r in dose.items()}
+    limb = {d: float(r.strength["limb"][-1]) for d, r in dose.items()}
+    assert eyes[300] < eyes[180] and eyes[300] < eyes[60]
+    assert limb[300] >= limb[180] >= limb[60]                  # the limbs still gain
+
+
 def test_colq_is_worsened_by_ache_inhibitors_without_a_permanent_crisis():
     base = simulate_course("congenital_colq", 60)
     assert not base.crisis.any() and 4 <= base.mg_adl[-1] <= 20
@@ -202,7 +229,7 @@ def test_no_single_target_suits_every_patient(matrix):
         assert effect(("congenital", t)) == 0.0 and effect(("congenital_colq", t)) == 0.0
     # AChE inhibition helps AChR deficiency (CHRNE) and harms endplate AChE deficiency (COLQ)
     assert effect(("congenital", "pyridostigmine")) > 0.5
-    assert effect(("congenital_colq", "pyridostigmine")) < -3.0
+    assert effect(("congenital_colq", "pyridostigmine")) < -3.0      # emergent block (cholinergic_block)
     # IgG4 anti-MuSK does not fix complement; the thymus does not drive MuSK MG
     assert effect(("musk", "complement inhibitor")) == 0.0
     assert effect(("musk", "thymectomy")) == 0.0

@@ -331,3 +331,25 @@ def test_activation_in_two_steps_equals_one_run():
         retest_after_rest(one, 10.0)
     with pytest.raises(ValueError, match="rest_s"):
         retest_after_rest(bout, -1.0)
+
+
+def test_a_shorter_activation_is_the_start_of_a_longer_one():
+    """SustainedActivation reads bouts of any duration from one activation; each equals
+    sustained_activation's bout of that duration, re-tests included (the fatigue panel's
+    duration slider)."""
+    from mgmodel.activation import SustainedActivation, retest_after_rest, sustained_activation
+    p = pop(0.5, n=120)
+    act = SustainedActivation(p, 20.0, rng=4)
+    for d in (12.0, 3.0, 7.5, 20.0, 10.0):
+        a, b = act.bout(d), sustained_activation(p, d, 20.0, rng=4)
+        np.testing.assert_array_equal(a.force, b.force)
+        np.testing.assert_array_equal(retest_after_rest(a, 5.0).force, retest_after_rest(b, 5.0).force)
+    long = act.bout(20.0)
+    assert np.array_equal(long.force[:240], act.bout(12.0).force)    # the first 12 s of 20 s
+    gen = np.random.default_rng(9)
+    b = sustained_activation(p, 4.0, 20.0, rng=gen)                   # a Generator is advanced past the bout
+    assert gen.random() == b._gen_after.random()
+    with pytest.raises(ValueError, match="duration_s"):
+        act.bout(0.0)
+    with pytest.raises(ValueError, match="rate_hz"):
+        SustainedActivation(p, 0.5)

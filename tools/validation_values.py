@@ -181,18 +181,26 @@ def pyridostigmine():
 
 @functools.cache
 def block_inhibition_pct():
-    """Smallest AChE inhibition (of 80, 90, 95, 99 %) at which a healthy endplate driven at 50 Hz
-    fails on a sustained depolarization (a depolarizing block); 100 if none does."""
+    """Smallest AChE inhibition (of 80, 90, 95, 97, 98, 99 %) at which a healthy endplate driven at
+    50 Hz fails on a sustained depolarization (a depolarizing block); 100 if none does."""
     from mgmodel import HUMAN, postsynaptic_train
     n, s = 3, 20
     t = np.arange(s) * 1000.0 / 50.0
-    for inhibition in (0.80, 0.90, 0.95, 0.99):
+    for inhibition in (0.80, 0.90, 0.95, 0.97, 0.98, 0.99):
         tr = postsynaptic_train(HUMAN, np.full(n, HUMAN.functional_achr_fraction),
                                 np.full((n, s), HUMAN.quantal_content), t, ache_activity=1.0 - inhibition,
                                 na_channel_fraction=HUMAN.na_channel_fraction)
         if not tr.fires[:, -1].any():
             return 100.0 * inhibition
     return 100.0
+
+
+def clinic_block_half_pct(group):
+    """AChE inhibition, %, at which the clinic's cholinergic block of ``group`` reaches half of its
+    force (:func:`mgmodel.clinic.cholinergic_block`, read from the train physiology)."""
+    from mgmodel.clinic import cholinergic_block
+    a = np.linspace(0.0, 1.0, 4001)
+    return 100.0 * (1.0 - float(a[np.argmax(cholinergic_block(group, a) < 0.5)]))
 
 
 @functools.cache

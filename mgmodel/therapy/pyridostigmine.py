@@ -13,8 +13,11 @@ __all__ = ["Pyridostigmine", "pyridostigmine_inhibition", "pyridostigmine_ache_a
            "DEPOLARIZING_BLOCK_INHIBITION", "WAKING_HOURS", "FIRST_DOSE_CLOCK_H"]
 
 DEPOLARIZING_BLOCK_INHIBITION = 0.80
-"""AChE inhibition above which ACh persists long enough to depolarise and inactivate the endplate
-(cholinergic weakness, depolarizing block): > 80 % (drug labels; docs/validation.md)."""
+"""The clinical warning line: AChE inhibition beyond which cholinergic weakness is expected, > 80 %
+(drug labels; Breyer-Pfaff et al. 1985). Plots and panels draw it for reference; the model itself
+uses no threshold: block emerges from the endplate's train physiology
+(:func:`mgmodel.clinic.cholinergic_block`; the eye muscles block at about this inhibition, the
+limbs only near total inhibition)."""
 
 PYRIDOSTIGMINE_HALF_LIFE_H = 1.8
 """Elimination half-life of oral pyridostigmine, hours: ~1.5-2 h (Breyer-Pfaff et al. 1985 Clin
@@ -100,9 +103,10 @@ class Pyridostigmine(Therapy):
     By slowing the hydrolysis of ACh in the cleft it lets each quantum reach more of the remaining
     receptors, so the EPP grows. It does nothing to the immune attack. Pharmacology: oral
     bioavailability ~10-20 %, onset 15-30 min, peak 1-2 h, lasts 3-4 h, elimination half-life ~1.8 h
-    (Breyer-Pfaff et al. 1985; drug labels). Therapeutic AChE inhibition is ~20-50 %; above ~80 % ACh
-    lingers, the endplate stays depolarised and Na channels inactivate (cholinergic weakness,
-    depolarizing block). MuSK MG tolerates it poorly and some congenital syndromes (COLQ endplate
+    (Breyer-Pfaff et al. 1985; drug labels). Therapeutic AChE inhibition is ~20-50 %; beyond ~80 % ACh
+    lingers, the EPPs of a train sum, the endplate stays depolarised and Na channels inactivate
+    (cholinergic weakness, depolarizing block; in the model it emerges from the train physiology,
+    :func:`mgmodel.clinic.cholinergic_block`, first in the fast-firing eye muscles). MuSK MG tolerates it poorly and some congenital syndromes (COLQ endplate
     AChE deficiency, slow-channel) are made worse (Engel et al. 2015 Lancet Neurol 14:420).
 
     Parameters

@@ -34,9 +34,9 @@ from .designs import get_design
 from .effects import (ALL_EFFECTS, EXPECTATION_ONSET_DAYS, EXPECTATION_QMG_SHARE, EXPECTATION_WEAKNESS,
                       TrialEffects)
 from .outcomes import MG_ADL_ITEMS, QMG_ITEMS, fluctuation, mg_adl, qmg, subdomains
-from .result import summarize
+from .result import TrialResult, summarize
 
-__all__ = ["run_trial", "simulate_candidates", "CHUNK"]
+__all__ = ["run_trial", "simulate_candidates", "CHUNK", "Recruitment"]
 
 CHUNK = 48
 """Candidates simulated together (one vectorized strength evaluation; one Dask task)."""
@@ -199,8 +199,6 @@ def run_trial(design, *, n_per_arm=None, rng=None, progress=True, effects=ALL_EF
     -------
     TrialResult
     """
-    from tqdm.auto import tqdm
-
     d = get_design(design)
     if not isinstance(effects, TrialEffects):
         raise ValueError(f"effects must be a TrialEffects; got {effects!r}")
@@ -223,25 +221,104 @@ def run_trial(design, *, n_per_arm=None, rng=None, progress=True, effects=ALL_EF
     if client is not None and not hasattr(client, "submit"):
         raise ValueError(f"client must be a dask.distributed.Client; got {client!r}")
 
-    total = sum(sizes)
-    key = "eligible_noisy" if effects.regression_to_mean else "eligible_true"
-    parts, screened, batch = [], 0, int(math.ceil(1.6 * total / CHUNK) * CHUNK)
-    with tqdm(desc=f"{d.name}: screening and treating", unit="patient", disable=not progress,
-              leave=False) as bar:
-        while True:
-            ranges = [(a, min(a + CHUNK, screened + batch)) for a in range(screened, screened + batch, CHUNK)]
-            parts += _run_chunks(d, effects, seed, ranges, sizes, client, bar)
-            screened += batch
-            allc = _concat(parts)
-            chosen = _enrol(allc, key, sizes)
-            if chosen is not None:
-                break
-            if screened >= _MAX_SCREENED_PER_ENROLLED * total:
-                raise ValueError(f"the {d.cohort.name!r} cohort is too mild for the eligibility of {d.name}: "
-                                 f"fewer than {total} of {screened} candidates qualified")
-            batch = int(math.ceil(total / CHUNK) * CHUNK)
-    enrolled = {k: v[chosen] for k, v in allc.items()}
-    return summarize(d, enrolled, sizes, seed, effects, screened=int(chosen.max()) + 1)
+    rec = Recruitment(d, effects, seed, _ratio=sizes)
+    rec.extend(sizes, progress=progress, client=client)
+    return rec.result(sizes)
+
+
+class Recruitment:
+    """The candidates a trial has screened so far, from which trials of any size are read.
+
+    Candidates are drawn in a fixed order, each with its own random stream, and enrolled in that
+    order; so the trial with ``n`` patients per arm is the first ``n`` eligible candidates of each
+    arm, whatever else was screened. A recruitment screens until it can fill the largest trial
+    asked for (:meth:`extend`) and then gives the trial of every smaller size without simulating
+    anyone again (:meth:`result`): the lesson panel's arm-size slider reads it. The allocation
+    ratio is fixed by the first sizes given (equal arms for one int).
+
+    Parameters
+    ----------
+    design : Design or str
+    effects : TrialEffects
+    seed : int
+        Whole number >= 0, as the ``rng`` seed of :func:`run_trial`.
+
+    Examples
+    --------
+    >>> rec = Recruitment("RAISE", ALL_EFFECTS, 0)
+    >>> rec.extend(12, progress=False).result(10).summary["placebo"]["n"]
+    10
+    """
+
+    def __init__(self, design, effects=ALL_EFFECTS, seed=0, *, _ratio=None):
+        self.design = get_design(design)
+        if not isinstance(effects, TrialEffects):
+            raise ValueError(f"effects must be a TrialEffects; got {effects!r}")
+        self.effects = effects
+        self.seed = check_int("seed", seed, 0, 2 ** 63 - 1)
+        self._ratio = None if _ratio is None else tuple(_ratio)
+        self._parts = []
+        self.screened = 0
+        self._key = "eligible_noisy" if effects.regression_to_mean else "eligible_true"
+
+    def _sizes(self, n_per_arm):
+        k = len(self.design.arms)
+        if isinstance(n_per_arm, (int, np.integer)) and not isinstance(n_per_arm, bool):
+            sizes = (check_int("n_per_arm", n_per_arm, 2, 100000),) * k
+        else:
+            sizes = tuple(check_int("n_per_arm", v, 2, 100000) for v in n_per_arm)
+            if len(sizes) != k:
+                raise ValueError(f"n_per_arm must have one size per arm ({k}); got {n_per_arm!r}")
+        if self._ratio is None:
+            self._ratio = sizes
+        elif not np.allclose(np.asarray(sizes, float) / sum(sizes), np.asarray(self._ratio, float) / sum(self._ratio)):
+            raise ValueError(f"n_per_arm {sizes} must keep this recruitment's allocation ratio {self._ratio}")
+        return sizes
+
+    def _chosen(self, sizes):
+        if not self._parts:
+            return None
+        return _enrol(_concat(self._parts), self._key, sizes)
+
+    def covers(self, n_per_arm) -> bool:
+        """Whether enough candidates have been screened for ``n_per_arm`` patients per arm."""
+        return self._chosen(self._sizes(n_per_arm)) is not None
+
+    def extend(self, n_per_arm, *, progress=False, client=None):
+        """Screen more candidates until a trial of ``n_per_arm`` per arm can be filled; returns self."""
+        from tqdm.auto import tqdm
+
+        sizes = self._sizes(n_per_arm)
+        if client is not None and not hasattr(client, "submit"):
+            raise ValueError(f"client must be a dask.distributed.Client; got {client!r}")
+        d, total = self.design, sum(sizes)
+        batch = int(math.ceil(1.6 * total / CHUNK) * CHUNK) if not self.screened else int(math.ceil(total / CHUNK) * CHUNK)
+        with tqdm(desc=f"{d.name}: screening and treating", unit="patient", disable=not progress,
+                  leave=False) as bar:
+            while self._chosen(sizes) is None:
+                if self.screened >= _MAX_SCREENED_PER_ENROLLED * total:
+                    raise ValueError(f"the {d.cohort.name!r} cohort is too mild for the eligibility of {d.name}: "
+                                     f"fewer than {total} of {self.screened} candidates qualified")
+                a0 = self.screened
+                ranges = [(a, min(a + CHUNK, a0 + batch)) for a in range(a0, a0 + batch, CHUNK)]
+                self._parts += _run_chunks(d, self.effects, self.seed, ranges, self._ratio, client, bar)
+                self.screened += batch
+                batch = int(math.ceil(total / CHUNK) * CHUNK)
+        return self
+
+    def result(self, n_per_arm) -> TrialResult:
+        """The trial with ``n_per_arm`` patients per arm from the candidates screened so far.
+
+        Raises ValueError if they cannot fill it (call :meth:`extend` first).
+        """
+        sizes = self._sizes(n_per_arm)
+        chosen = self._chosen(sizes)
+        if chosen is None:
+            raise ValueError(f"n_per_arm {sizes}: only {self.screened} candidates screened so far, too few; "
+                             "call extend() first")
+        allc = _concat(self._parts)
+        enrolled = {k: v[chosen] for k, v in allc.items()}
+        return summarize(self.design, enrolled, sizes, self.seed, self.effects, screened=int(chosen.max()) + 1)
 
 
 def _enrol(allc, key, sizes):

@@ -618,7 +618,7 @@ class CongenitalPanel(Panel):
         self._a0 = ax2.bar(x2 - 0.2, [0, 0], 0.38, color=C["sky"])
         self._a1 = ax2.bar(x2 + 0.2, [0, 0], 0.38, color=C["blue"], hatch="//", edgecolor="white")
         ax2.axhline(1.0 - T.DEPOLARIZING_BLOCK_INHIBITION, color=C["vermillion"], lw=1.5, ls="--",
-                    label="below: ACh lingers, fibres blocked")
+                    label="below: cholinergic weakness expected (clinic)")
         ax2.set_xticks(x2, ["daily mean", "lowest of the day"], fontsize="small")
         ax2.set_yscale("log")
         ax2.set_ylim(0.01, 10.0)

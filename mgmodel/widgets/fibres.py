@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import plots
-from ..activation import retest_after_rest, sustained_activation
+from ..activation import SustainedActivation, retest_after_rest
 from ..criteria import DECREMENT_LIMIT_FRACTION, DECREMENT_LIMIT_PCT, decrement_verdict
 from ..electrodiagnosis import simulate_exercise_test, simulate_rns, simulate_sfemg
 from ..parameters import mg_endplate
@@ -161,13 +161,17 @@ class FatiguePanel(Panel):
         }
 
     def compute(self, achr_fraction, na_channel_fraction, rate_hz, duration_s, rest_s, muscle):
-        # the sustained activation does not depend on the rest: it is kept while only the rest
-        # slider moves, and re-tested after the new rest (the same result as simulate_activation)
-        key = (achr_fraction, na_channel_fraction, rate_hz, duration_s, muscle)
-        if self.__dict__.get("_bout_key") != key:
+        # one sustained activation per patient, rate and muscle, read for every duration (the
+        # first D s of a longer activation are the activation of D s), and the bout kept while
+        # only the rest slider moves; the same result as simulate_activation (tested)
+        key = (achr_fraction, na_channel_fraction, rate_hz, muscle)
+        if self.__dict__.get("_activation_key") != key:
             pop = patient_population(achr_fraction, na_channel_fraction, muscle, n=self.n_fibres)
-            self._bout = sustained_activation(pop, duration_s, rate_hz, rng=RUN_SEED)
-            self._bout_key = key
+            self._activation = SustainedActivation(pop, rate_hz, rng=RUN_SEED)
+            self._activation_key = key
+            self._bout = None
+        if self._bout is None or self._bout.duration_s != duration_s:
+            self._bout = self._activation.bout(duration_s)
         return retest_after_rest(self._bout, rest_s, retest_s=self.retest_s)
 
     def setup(self, fig):

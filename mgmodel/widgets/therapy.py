@@ -5,7 +5,7 @@
   the same :class:`mgmodel.plots_clinic.CourseView` as :func:`mgmodel.plot_course`;
 - :func:`pyridostigmine_panel` - AChE activity over a day of tablets
   (:meth:`mgmodel.therapy.Pyridostigmine.ache_activity`) against the therapeutic band and the
-  depolarizing-block line;
+  clinical cholinergic-weakness line;
 - :func:`fcrn_panel` - lowering IgG with an FcRn antagonist, plasma exchange or IVIG: total and
   pathogenic IgG, albumin and endplate receptors over 90 days (:func:`mgmodel.simulate_disease`).
 
@@ -141,7 +141,7 @@ class PyridostigminePanel(Panel):
     title = "Pyridostigmine: AChE activity over a day of tablets"
     alt = ("Left: endplate AChE activity in percent of normal over 24 hours of clock time, with "
            "the tablets marked as triangles, the therapeutic band (20-50 % inhibition) shaded and "
-           "the depolarizing-block line at 80 % inhibition dashed. Right: AChE inhibition in percent "
+           "the clinical cholinergic-weakness line at 80 % inhibition dashed. Right: AChE inhibition in percent "
            "after one tablet against hours after it, with onset and peak marked.")
     figsize = (9.0, 3.5)
 
@@ -183,7 +183,7 @@ class PyridostigminePanel(Panel):
         a1.axhspan(100 * (1 - hi), 100 * (1 - lo), color=C["green"], alpha=0.15, lw=0,
                    label="therapeutic (20-50 % inhibited)")
         a1.axhline(100 * (1 - T.DEPOLARIZING_BLOCK_INHIBITION), color=C["vermillion"], ls="--", lw=1.5,
-                   label="> 80 % inhibited: depolarizing block")
+                   label="> 80 % inhibited: cholinergic weakness expected (clinic)")
         self._act, = a1.plot([], [], color=C["blue"], lw=2, label="AChE activity")
         self._tabs, = a1.plot([], [], "^", color=C["black"], ms=6, label="tablet")
         a1.set_xlim(0, 24)

@@ -1,8 +1,12 @@
 """Lesson 10's panel: run a virtual trial, switch the trial effects on and off, change the arm size.
 
-:func:`trial_panel` runs :func:`mgmodel.trials.run_trial` (a few seconds for 30 patients per arm,
-so the slider acts on release) and shows the mean MG-ADL change per arm with its 95 % interval
-and the published arm means where the design has them.
+:func:`trial_panel` shows the mean MG-ADL change per arm with its 95 % interval and the published
+arm means where the design has them. Screening and treating the candidates takes seconds, so the
+panel keeps one :class:`mgmodel.trials.run.Recruitment` per design and set of effects (shared by
+the panels of a notebook): the trial with fewer patients per arm is read from the candidates
+already screened at once, exactly as :func:`mgmodel.trials.run_trial` would give it (candidates
+are enrolled in the order drawn). A larger trial needs new candidates: the slider then says so on
+the figure and *Recruit and run* screens them (a few seconds).
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ import html
 import ipywidgets as W
 
 from ..plots import OKABE_ITO
-from ..trials import DESIGNS, TrialEffects, run_trial
+from dataclasses import dataclass
+
+from ..trials import DESIGNS, TrialEffects
+from ..trials.run import Recruitment
 from ._base import Panel, dropdown, slider
 
 __all__ = ["TrialPanel", "trial_panel"]
@@ -25,11 +32,53 @@ def _checkbox(description, value):
                       layout=W.Layout(width="520px"))
 
 
+#: Recruitments by (design name, effects), shared by the panels of one kernel.
+_RECRUITMENTS = {}
+
+
+def recruitment(design, effects) -> Recruitment:
+    """The shared :class:`~mgmodel.trials.run.Recruitment` of ``design`` with ``effects`` (seed 0)."""
+    key = (design, effects)
+    if key not in _RECRUITMENTS:
+        _RECRUITMENTS[key] = Recruitment(design, effects, 0)
+    return _RECRUITMENTS[key]
+
+
+@dataclass(frozen=True)
+class PendingTrial:
+    """A trial size not yet recruited: what the panel shows until *Recruit and run* is pressed."""
+
+    design: str
+    n_per_arm: int
+    screened: int
+
+
 class TrialPanel(Panel):
     """A virtual trial with its placebo arm: design, patients per arm, trial effects."""
 
     title = "A virtual trial: both arms improve - how much, and why?"
     figsize = (7.5, 3.6)
+
+    def __init__(self, **initial):
+        self._run_now = True              # the first display runs its trial
+        self.run_button = W.Button(description="Recruit and run ▶", button_style="success",
+                                   layout=W.Layout(width="auto"))
+        self.run_button.on_click(lambda _b: self.run())
+        self._note = None
+        super().__init__(**initial)
+        self._run_now = False
+
+    def _extra_widgets(self):
+        return [self.run_button]
+
+    def run(self):
+        """Screen the candidates the current arm size needs and show that trial; returns it."""
+        self._run_now = True
+        try:
+            self._render()
+        finally:
+            self._run_now = False
+        return self.result
 
     def _controls(self):
         return dict(
@@ -42,14 +91,33 @@ class TrialPanel(Panel):
 
     def compute(self, design, n_per_arm, regression_to_mean, expectation, background_therapy):
         effects = TrialEffects(bool(regression_to_mean), bool(expectation), bool(background_therapy))
-        return run_trial(design, n_per_arm=int(round(n_per_arm)), rng=0, progress=False, effects=effects)
+        rec = recruitment(design, effects)
+        n = int(round(n_per_arm))
+        if not rec.covers(n):
+            if not self._run_now:
+                return PendingTrial(design, n, rec.screened)
+            rec.extend(n)
+        return rec.result(n)
 
     def setup(self, fig):
         self.ax = fig.add_subplot(1, 1, 1)
 
     def refresh(self, result):
         ax = self.ax
+        if isinstance(result, PendingTrial):
+            # keep the last trial on the figure, under a note saying what the slider asks for
+            if self._note is not None:
+                self._note.remove()
+            self._note = ax.text(0.5, 0.5, f"{result.n_per_arm} patients per arm: not recruited yet\n"
+                                 "press 'Recruit and run'", transform=ax.transAxes, ha="center", va="center",
+                                 fontsize="large", color=OKABE_ITO["black"],
+                                 bbox=dict(boxstyle="round", facecolor="white", edgecolor=OKABE_ITO["black"]))
+            self.alt = (f"The last virtual trial shown stays on the figure under a note: {result.n_per_arm} "
+                        f"patients per arm of {result.design} are not recruited yet.")
+            self._readable_fonts()
+            return
         ax.clear()
+        self._note = None
         for k, arm in enumerate(result.arms):
             c = result.courses[arm]
             weeks = c["day"] / 7.0
@@ -70,6 +138,8 @@ class TrialPanel(Panel):
         self._readable_fonts()
 
     def alt_state(self, result):
+        if isinstance(result, PendingTrial):
+            return "Press Recruit and run to screen and treat the candidates this trial needs."
         arms = "; ".join(f"{arm} (n {result.summary[arm]['n']}) {result.summary[arm]['mg_adl_change']:+.2f}"
                          for arm in result.arms)
         p = result.primary
@@ -77,6 +147,11 @@ class TrialPanel(Panel):
                 f"(95 % interval {p['low']:+.2f} to {p['high']:+.2f} {p['unit']}).")
 
     def describe(self, result):
+        if isinstance(result, PendingTrial):
+            return (f"<p><b>{result.n_per_arm} patients per arm</b> need more candidates than the "
+                    f"{result.screened} screened so far for {html.escape(result.design)}: press "
+                    "<i>Recruit and run</i> to screen and treat them (a few seconds). Smaller trials are "
+                    "read from the candidates already screened at once.</p>")
         rows = []
         for arm in result.arms:
             s = result.summary[arm]
