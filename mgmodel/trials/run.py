@@ -202,14 +202,7 @@ def run_trial(design, *, n_per_arm=None, rng=None, progress=True, effects=ALL_EF
     d = get_design(design)
     if not isinstance(effects, TrialEffects):
         raise ValueError(f"effects must be a TrialEffects; got {effects!r}")
-    if n_per_arm is None:
-        sizes = tuple(d.n_per_arm)
-    elif isinstance(n_per_arm, (int, np.integer)) and not isinstance(n_per_arm, bool):
-        sizes = (check_int("n_per_arm", n_per_arm, 2, 100000),) * len(d.arms)
-    else:
-        sizes = tuple(check_int("n_per_arm", k, 2, 100000) for k in n_per_arm)
-        if len(sizes) != len(d.arms):
-            raise ValueError(f"n_per_arm must have one size per arm ({len(d.arms)}); got {n_per_arm!r}")
+    sizes = tuple(d.n_per_arm) if n_per_arm is None else n_per_arm
     if rng is None:
         seed = 0
     elif isinstance(rng, np.random.Generator):
@@ -218,12 +211,7 @@ def run_trial(design, *, n_per_arm=None, rng=None, progress=True, effects=ALL_EF
         seed = int(rng)
     else:
         raise ValueError(f"rng must be None, a whole-number seed >= 0 or a numpy.random.Generator; got {rng!r}")
-    if client is not None and not hasattr(client, "submit"):
-        raise ValueError(f"client must be a dask.distributed.Client; got {client!r}")
-
-    rec = Recruitment(d, effects, seed, _ratio=sizes)
-    rec.extend(sizes, progress=progress, client=client)
-    return rec.result(sizes)
+    return Recruitment(d, effects, seed).extend(sizes, progress=progress, client=client).result(sizes)
 
 
 class Recruitment:
@@ -250,14 +238,15 @@ class Recruitment:
     10
     """
 
-    def __init__(self, design, effects=ALL_EFFECTS, seed=0, *, _ratio=None):
+    def __init__(self, design, effects=ALL_EFFECTS, seed=0):
         self.design = get_design(design)
         if not isinstance(effects, TrialEffects):
             raise ValueError(f"effects must be a TrialEffects; got {effects!r}")
         self.effects = effects
         self.seed = check_int("seed", seed, 0, 2 ** 63 - 1)
-        self._ratio = None if _ratio is None else tuple(_ratio)
-        self._parts = []
+        self._ratio = None
+        self._rows = None              # every candidate screened so far, one row each
+        self._enrolled = {}            # sizes -> chosen rows, for the candidates screened so far
         self.screened = 0
         self._key = "eligible_noisy" if effects.regression_to_mean else "eligible_true"
 
@@ -276,9 +265,11 @@ class Recruitment:
         return sizes
 
     def _chosen(self, sizes):
-        if not self._parts:
+        if self._rows is None:
             return None
-        return _enrol(_concat(self._parts), self._key, sizes)
+        if sizes not in self._enrolled:
+            self._enrolled[sizes] = _enrol(self._rows, self._key, sizes)
+        return self._enrolled[sizes]
 
     def covers(self, n_per_arm) -> bool:
         """Whether enough candidates have been screened for ``n_per_arm`` patients per arm."""
@@ -301,7 +292,9 @@ class Recruitment:
                                      f"fewer than {total} of {self.screened} candidates qualified")
                 a0 = self.screened
                 ranges = [(a, min(a + CHUNK, a0 + batch)) for a in range(a0, a0 + batch, CHUNK)]
-                self._parts += _run_chunks(d, self.effects, self.seed, ranges, self._ratio, client, bar)
+                parts = _run_chunks(d, self.effects, self.seed, ranges, self._ratio, client, bar)
+                self._rows = _concat(([self._rows] if self._rows is not None else []) + parts)
+                self._enrolled.clear()
                 self.screened += batch
                 batch = int(math.ceil(total / CHUNK) * CHUNK)
         return self
@@ -316,8 +309,7 @@ class Recruitment:
         if chosen is None:
             raise ValueError(f"n_per_arm {sizes}: only {self.screened} candidates screened so far, too few; "
                              "call extend() first")
-        allc = _concat(self._parts)
-        enrolled = {k: v[chosen] for k, v in allc.items()}
+        enrolled = {k: v[chosen] for k, v in self._rows.items()}
         return summarize(self.design, enrolled, sizes, self.seed, self.effects, screened=int(chosen.max()) + 1)
 
 
