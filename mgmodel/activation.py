@@ -246,10 +246,9 @@ def _check_rest(rest_s, retest_s):
 
 
 def _sustained(population, duration_s, rate_hz, presynaptic, gen):
-    """The bout of :func:`sustained_activation`; advances ``gen`` past it."""
-    pop = check_population(population)
-    dur = check_number("duration_s", duration_s, 0.1, 600.0, unit="s")
-    bout = SustainedActivation(pop, rate_hz, rng=gen, presynaptic=presynaptic).bout(dur)
+    """The bout of :func:`sustained_activation` (checks in :class:`SustainedActivation`); advances
+    ``gen`` past it."""
+    bout = SustainedActivation(population, rate_hz, rng=gen, presynaptic=presynaptic).bout(duration_s)
     gen.bit_generator.state = bout._gen_after.bit_generator.state
     return bout
 

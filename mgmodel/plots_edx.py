@@ -161,7 +161,8 @@ class ForceView:
 
     :meth:`update` moves the two force lines (sustained use; re-test after rest), the shaded rest
     and its label, and the time axis, which ends at 60, 120 or 200 s (beyond, on a multiple of
-    60 s) so that most changes of the protocol keep it and only the lines are redrawn. Used by :func:`plot_force` and by the lesson-04 panel (``mgmodel.widgets.fatigue_panel``).
+    60 s) so that most changes of the protocol keep it and only the lines are redrawn. Used by
+    :func:`plot_force` and by the lesson-04 panel (``mgmodel.widgets.fatigue_panel``).
 
     Parameters
     ----------
